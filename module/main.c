@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ptscope: live page-table introspection.
+ *
+ * main.c only wires the front ends up and down.  Each init step is undone
+ * in reverse order, both on a failed load and on unload.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/init.h>
+#include <linux/printk.h>
+
+#include "internal.h"
+
+static int __init ptscope_init(void)
+{
+	int err;
+
+	err = ptscope_procfs_init();
+	if (err)
+		goto err_procfs;
+	err = ptscope_netlink_init();
+	if (err)
+		goto err_netlink;
+
+	pr_info("loaded, version %s, %d-level paging\n", PTSCOPE_VERSION,
+		pgtable_l5_enabled() ? 5 : 4);
+	return 0;
+
+err_netlink:
+	ptscope_procfs_exit();
+err_procfs:
+	return err;
+}
+
+static void __exit ptscope_exit(void)
+{
+	ptscope_netlink_exit();
+	ptscope_procfs_exit();
+	pr_info("unloaded\n");
+}
+
+module_init(ptscope_init);
+module_exit(ptscope_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ptscope: show what a live process's page tables contain");
+MODULE_VERSION(PTSCOPE_VERSION);
