@@ -10,8 +10,9 @@ set -eu
 
 export DEBIAN_FRONTEND=noninteractive
 
+# linux-source-6.12 provides scripts/checkpatch.pl for `make style`.
 base_pkgs="gcc make libc6-dev libmnl-dev pkg-config dwarves kmod xz-utils \
-zstd qemu-system-x86 busybox-static cpio perl sparse"
+zstd qemu-system-x86 busybox-static cpio perl sparse linux-source-6.12"
 
 need_update=0
 [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -n 1)" ] ||
@@ -75,5 +76,7 @@ if [ -z "$missing" ]; then
 fi
 
 echo "ptscope: installing:$missing"
+# Refresh the lists first: a stale list names versions the mirror dropped.
+[ "$need_update" -eq 1 ] || run apt-get update -q
 # shellcheck disable=SC2086
 run apt-get install -y -q --no-install-recommends $missing

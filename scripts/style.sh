@@ -1,0 +1,63 @@
+#!/bin/bash
+# style.sh - the module's quality bar: checkpatch (strict) clean, and a
+# W=1 build with sparse (C=1) free of warnings on every installed Debian
+# kernel.  Prints PASS/FAIL lines and "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+pass=0
+fail=0
+
+# checkpatch.pl and its data files, taken from Debian's linux-source package
+# once and cached.
+tools=$top/build/tools
+checkpatch=$tools/scripts/checkpatch.pl
+if [ ! -x "$checkpatch" ]; then
+	src=$(ls /usr/src/linux-source-6.12.tar.xz /usr/src/linux-source-6.1.tar.xz 2>/dev/null | head -n 1)
+	if [ -z "$src" ]; then
+		echo "FAIL: checkpatch: no /usr/src/linux-source-*.tar.xz; run scripts/deps.sh"
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	mkdir -p "$tools"
+	tar -xJf "$src" -C "$tools" --strip-components=1 --wildcards \
+		'*/scripts/checkpatch.pl' '*/scripts/spelling.txt' \
+		'*/scripts/const_structs.checkpatch'
+fi
+
+# compat.h is the one file allowed to test kernel versions.
+check() { # name ignore-types files...
+	local name=$1 ignore=$2 out
+	shift 2
+	if out=$("$checkpatch" --no-tree --strict --quiet --show-types \
+		--ignore "$ignore" -f "$@" 2>&1); then
+		echo "PASS: checkpatch --strict, $name"
+		pass=$((pass + 1))
+	else
+		echo "$out"
+		echo "FAIL: checkpatch --strict, $name"
+		fail=$((fail + 1))
+	fi
+}
+base_ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
+# shellcheck disable=SC2046
+check "module" "$base_ignore" $(ls module/*.c module/*.h module/uapi/*.h | grep -v compat.h)
+check "compat.h" "$base_ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON" module/compat.h
+
+for kdir in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
+	rel=$(basename "$(dirname "$kdir")")
+	out_dir=$top/build/style/$rel
+	rm -rf "$out_dir"
+	if out=$(make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir" C=2 2>&1) &&
+		! echo "$out" | grep -E 'warning|error' | grep -v 'Skipping BTF'; then
+		echo "PASS: W=1 + sparse build, $rel"
+		pass=$((pass + 1))
+	else
+		echo "$out" | grep -v 'Skipping BTF'
+		echo "FAIL: W=1 + sparse build, $rel"
+		fail=$((fail + 1))
+	fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

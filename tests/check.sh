@@ -1,0 +1,76 @@
+#!/bin/bash
+# check.sh - everything `make check` runs, with one closing line.
+#
+#   1. host unit tests (tests/unit)
+#   2. the module's style bar: checkpatch, W=1 and sparse (scripts/style.sh)
+#   3. tests of the VM runner itself (tests/runner)
+#   4. the VM suite (tests/vm) on Debian's 6.1 and 6.12 kernels, each with
+#      4- and 5-level paging
+#
+# Each stage's own summary is folded into the total; a stage that dies
+# without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12"
+# and LEVELS="4 5" narrow the matrix; extra arguments select VM tests by
+# name.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 2
+
+host_only=0
+if [ "${1:-}" = --host-only ]; then
+	host_only=1
+	shift
+fi
+kernels=${KERNELS:-6.1 6.12}
+levels=${LEVELS:-4 5}
+
+total_pass=0
+total_fail=0
+total_skip=0
+failed_stages=()
+start=$(date +%s)
+
+# run_stage NAME CMD...: run, stream output, fold its summary into the total.
+run_stage() {
+	local name=$1 out rc line p f s
+	shift
+	echo "=== $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	p=0 f=0 s=0
+	if [ -n "$line" ]; then
+		p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
+		f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+		case $line in *skipped*) s=$(echo "$line" | sed -E 's/.* ([0-9]+) skipped.*/\1/') ;; esac
+	fi
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: stage '$name' exited with status $rc"
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
+	[ "$f" -eq 0 ] || failed_stages+=("$name")
+	echo "=== $name: $p pass, $f fail, $s skip ($(($(date +%s) - start)) s elapsed)"
+}
+
+run_stage "host unit tests" make -s -C tests/unit check
+run_stage "module style (checkpatch, W=1, sparse)" scripts/style.sh
+if [ "$host_only" = 0 ]; then
+	run_stage "VM runner self-test" tests/runner/test-runner.sh 6.12
+	for k in $kernels; do
+		for l in $levels; do
+			run_stage "VM suite, $k, $l-level" \
+				scripts/vm -q --kernel "$k" --levels "$l" -- run-suite.sh "$@"
+		done
+	done
+fi
+
+echo
+if [ ${#failed_stages[@]} -gt 0 ]; then
+	echo "failed stages: ${failed_stages[*]}"
+fi
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" -eq 0 ]
