@@ -29,12 +29,12 @@ TEST_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	       -Itests/common -Imodule
 TEST_LDLIBS := -lpthread
 
-# Guest programs: each tests/vm/*.c and tests/scenarios/*.c is one program,
+# Guest programs: each tests/{vm,scenarios,demos}/*.c is one program,
 # linked with the shared helpers in tests/common/.
 GUEST_DIR := build/guest/bin
 TEST_COMMON := $(wildcard tests/common/*.c)
 TEST_HDRS := $(wildcard tests/common/*.h) module/uapi/ptscope.h
-GUEST_SRCS := $(wildcard tests/vm/*.c tests/scenarios/*.c)
+GUEST_SRCS := $(wildcard tests/vm/*.c tests/scenarios/*.c tests/demos/*.c)
 GUEST_BINS := $(addprefix $(GUEST_DIR)/,$(notdir $(GUEST_SRCS:.c=)))
 
 KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
@@ -73,6 +73,10 @@ $(GUEST_DIR)/%: tests/vm/%.c $(TEST_COMMON) $(TEST_HDRS)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
 
 $(GUEST_DIR)/%: tests/scenarios/%.c $(TEST_COMMON) $(TEST_HDRS)
+	@mkdir -p $(GUEST_DIR)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
+
+$(GUEST_DIR)/%: tests/demos/%.c $(TEST_COMMON) $(TEST_HDRS)
 	@mkdir -p $(GUEST_DIR)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
 

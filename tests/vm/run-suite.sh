@@ -12,10 +12,10 @@ log=/tmp/suite.$$
 
 selected() {
 	[ $# -eq 1 ] && return 0
-	t=$1
+	sel_name=$1
 	shift
 	for pat in "$@"; do
-		case $t in *"$pat"*) return 0 ;; esac
+		case $sel_name in *"$pat"*) return 0 ;; esac
 	done
 	return 1
 }
@@ -23,7 +23,7 @@ selected() {
 for t in /ptscope/bin/test-* /ptscope/tests/test-*.sh; do
 	[ -e "$t" ] || continue
 	name=${t##*/}
-	selected "$name" x "$@" || continue
+	selected "$name" "$@" || continue
 	echo "--- $name"
 	case $t in
 	*.sh) sh "$t" >$log 2>&1 ;;
