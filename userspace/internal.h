@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * internal.h: what main.c and the command files share: the options,
+ * the context handed to a command, and the command table entry.
+ *
+ * A command is one file that defines one struct ptscope_command; main.c
+ * lists it in its table and does everything else: --help, opening
+ * netlink, and turning return values into exit codes.
+ *
+ * Adding a command, say "vtop":
+ *  1. userspace/vtop.c: a struct vtop_args; a parse() that fills it
+ *     with getopt_long() and arg_pid()/arg_addr(); a run() that builds
+ *     the request with nl_req() and mnl_attr_put_*() and sends it with
+ *     nl_doit() or nl_dump(); and a reply callback that parses each
+ *     message with nl_parse_reply()/nl_parse_nest() and a policy table,
+ *     then prints it with out_*() and show_*() (info.c is the model);
+ *  2. "extern const struct ptscope_command cmd_vtop;" below;
+ *  3. "&cmd_vtop," in main.c's commands[].
+ * The Makefile builds every .c file here, so nothing else changes.
+ */
+#ifndef PTSCOPE_INTERNAL_H
+#define PTSCOPE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "nl.h"
+#include "out.h"
+
+#ifndef PTSCOPE_TOOL_VERSION
+#define PTSCOPE_TOOL_VERSION	"unknown"
+#endif
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
+/* The only mutable state that is not local: global options. */
+struct ptscope_opts {
+	bool json;
+};
+
+struct ptscope_ctx {
+	const struct ptscope_opts *opts;
+	struct out *out;
+	struct nl_ctx *nl;	/* open only for CMD_F_NETLINK commands */
+};
+
+enum {
+	CMD_F_NETLINK	= 1 << 0,	/* needs the module: main opens nl */
+};
+
+/*
+ * parse() sees argv with argv[0] the command name, stores what it found
+ * in a zeroed args block of args_size bytes, and returns 0 or -EINVAL
+ * after printing what was wrong; main then exits 2.  NULL parse means
+ * the command takes no arguments.  run() returns 0 or -errno after
+ * printing what went wrong; main then exits 1.
+ */
+struct ptscope_command {
+	const char *name;
+	const char *synopsis;	/* arguments, for usage lines */
+	const char *summary;	/* one line, for ptscope --help */
+	const char *help;	/* options and notes, for NAME --help */
+	unsigned int flags;	/* CMD_F_* */
+	size_t args_size;
+	int (*parse)(void *args, int argc, char **argv);
+	int (*run)(struct ptscope_ctx *ctx, const void *args);
+};
+
+extern const struct ptscope_command cmd_info;
+extern const struct ptscope_command cmd_maps;
+extern const struct ptscope_command cmd_walk;
+extern const struct ptscope_command cmd_vtop;
+extern const struct ptscope_command cmd_summary;
+extern const struct ptscope_command cmd_free;
+extern const struct ptscope_command cmd_compare;
+
+/*
+ * For parse(), in args.c.  main resets getopt (optind = 0) before
+ * calling parse(), so a command may use getopt_long() (opterr is 0).
+ * Each prints one "ptscope: CMD: ..." line on failure and returns
+ * -EINVAL, or -ERANGE for numbers too large; main then exits 2.
+ */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int usage_bad_option(const char *cmd, const char *opt);
+int arg_pid(const char *cmd, const char *arg, pid_t *pid);
+int arg_addr(const char *cmd, const char *arg, uint64_t *addr);
+int arg_range(const char *cmd, const char *arg, uint64_t *start,
+	      uint64_t *end);
+
+#endif /* PTSCOPE_INTERNAL_H */
