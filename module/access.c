@@ -1,2 +1,150 @@
 // SPDX-License-Identifier: GPL-2.0
-/* access.c: placeholder until the walker lands. */
+/*
+ * access.c: who may inspect whom, and who may see physical frames.  The rule
+ * is documented in access.h; netlink and procfs both go through here.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/user_namespace.h>
+
+#include "access.h"
+
+/*
+ * cap_capable() for a cred that may not be current's.  For current the
+ * real ns_capable_noaudit() is used so that LSMs have their say; for a
+ * stored cred (a procfs opener's) security_capable() is not exported and
+ * this mirrors commoncap's logic.
+ */
+static bool ptscope_cred_capable(const struct cred *cred,
+				 struct user_namespace *ns, int cap)
+{
+	if (cred == current_cred())
+		return ns_capable_noaudit(ns, cap);
+
+	for (;;) {
+		if (ns == cred->user_ns)
+			return cap_raised(cred->cap_effective, cap);
+		if (ns->level <= cred->user_ns->level)
+			return false;
+		if (ns->parent == cred->user_ns &&
+		    uid_eq(ns->owner, cred->euid))
+			return true;
+		ns = ns->parent;
+	}
+}
+
+bool ptscope_cred_sees_pfn(const struct cred *cred)
+{
+	return ptscope_cred_capable(cred, &init_user_ns, CAP_SYS_ADMIN);
+}
+
+static bool ptscope_ids_match(const struct cred *cred,
+			      const struct cred *tcred)
+{
+	return uid_eq(cred->fsuid, tcred->uid) &&
+	       uid_eq(cred->fsuid, tcred->euid) &&
+	       uid_eq(cred->fsuid, tcred->suid) &&
+	       gid_eq(cred->fsgid, tcred->gid) &&
+	       gid_eq(cred->fsgid, tcred->egid) &&
+	       gid_eq(cred->fsgid, tcred->sgid);
+}
+
+/* The rule of access.h, for a task whose @mm we already hold. */
+static bool ptscope_may_inspect(struct task_struct *task,
+				struct mm_struct *mm, const struct cred *cred)
+{
+	const struct cred *tcred;
+	bool ok;
+
+	if (cred == current_cred() && same_thread_group(task, current))
+		return true;
+
+	/* __task_cred() is only stable under RCU. */
+	rcu_read_lock();
+	tcred = __task_cred(task);
+	ok = ptscope_ids_match(cred, tcred);
+	if (!ok)
+		ok = ptscope_cred_capable(cred, tcred->user_ns,
+					  CAP_SYS_PTRACE);
+	rcu_read_unlock();
+	if (!ok)
+		return false;
+
+	/*
+	 * Read dumpability after the credentials, as ptrace does: pairs with
+	 * the write barrier in commit_creds(), so a task that drops privileges
+	 * and becomes non-dumpable is not caught half-way.
+	 */
+	smp_rmb();
+	if (get_dumpable(mm) != SUID_DUMP_USER &&
+	    !ptscope_cred_capable(cred, mm->user_ns, CAP_SYS_PTRACE))
+		return false;
+	return true;
+}
+
+struct mm_struct *ptscope_target_mm(pid_t nr, const struct cred *cred,
+				    const char **why)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	const char *msg;
+	struct pid *pid;
+	int err;
+
+	if (nr <= 0) {
+		err = -EINVAL;
+		msg = "pid must be a positive number";
+		goto err_msg;
+	}
+	pid = find_get_pid(nr);
+	if (!pid) {
+		err = -ESRCH;
+		msg = "no such pid";
+		goto err_msg;
+	}
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task) {
+		err = -ESRCH;
+		msg = "no such pid";
+		goto err_msg;
+	}
+
+	mm = get_task_mm(task);
+	if (!mm) {
+		if (task->flags & PF_KTHREAD) {
+			err = -EINVAL;
+			msg = "pid has no mm (kernel thread)";
+		} else {
+			err = -ESRCH;
+			msg = "process is exiting or a zombie";
+		}
+		goto err_task;
+	}
+	if (!ptscope_may_inspect(task, mm, cred)) {
+		err = -EPERM;
+		msg = "not permitted to inspect this process";
+		goto err_mm;
+	}
+	put_task_struct(task);
+	return mm;
+
+err_mm:
+	mmput(mm);
+err_task:
+	put_task_struct(task);
+err_msg:
+	if (why)
+		*why = msg;
+	return ERR_PTR(err);
+}

@@ -1,2 +1,338 @@
 // SPDX-License-Identifier: GPL-2.0
-/* entry.c: placeholder until the walker lands. */
+/*
+ * entry.c: decode one raw page-table entry into the UAPI's level, state,
+ * flags, frame and swap fields.
+ *
+ * The decoder is pure: no locks, no page structs, no mm.  Context that
+ * needs the VMA or the page (copy-on-write, huge zero page, mapcount) is
+ * added by the walker.  Bits that lie when read raw are read through the
+ * kernel's accessors: pte_dirty() includes 6.12's saved-dirty bit and
+ * pte_pfn() un-inverts the PFN of PROT_NONE (L1TF) entries.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/swap.h>		/* must come before swapops.h */
+#include <linux/swapops.h>
+
+#include "uapi/ptscope.h"
+#include "entry.h"
+
+/* The raw bits of a swap entry that hold its offset (x86-64 layout). */
+#define PTSCOPE_SWP_OFFSET_MASK \
+	GENMASK_ULL(63 - SWP_TYPE_BITS, SWP_OFFSET_FIRST_BIT)
+
+/* Hardware-visible: present or PROT_NONE, as pte_present() means it. */
+static bool ptscope_val_present(u64 val)
+{
+	return val & (_PAGE_PRESENT | _PAGE_PROTNONE);
+}
+
+/* Flags read straight from bits that mean the same at every level. */
+static u64 ptscope_common_hw_flags(u64 val)
+{
+	u64 flags = 0;
+
+	if (val & _PAGE_PRESENT) {
+		flags |= PTSCOPE_F(PRESENT);
+		/* Without PRESENT this bit is _PAGE_PROTNONE, not global. */
+		if (val & _PAGE_GLOBAL)
+			flags |= PTSCOPE_F(GLOBAL);
+	}
+	if (val & _PAGE_USER)
+		flags |= PTSCOPE_F(USER);
+	if (val & _PAGE_PWT)
+		flags |= PTSCOPE_F(PWT);
+	if (val & _PAGE_PCD)
+		flags |= PTSCOPE_F(PCD);
+	if (val & _PAGE_NX)
+		flags |= PTSCOPE_F(NX);
+	return flags;
+}
+
+/*
+ * A non-present, non-empty entry: swap, migration, device, marker or
+ * hwpoison.  pmd and pud swap entries share the pte encoding on x86.
+ */
+static void ptscope_decode_swap(pte_t pte, bool show_pfn,
+				struct ptscope_entry *e)
+{
+	swp_entry_t entry = pte_to_swp_entry(pte);
+
+	if (pte_swp_soft_dirty(pte))
+		e->flags |= PTSCOPE_F(SOFT_DIRTY);
+	if (pte_swp_uffd_wp(pte))
+		e->flags |= PTSCOPE_F(UFFD_WP);
+
+	if (is_migration_entry(entry)) {
+		e->state = PTSCOPE_STATE_MIGRATION;
+		if (is_writable_migration_entry(entry))
+			e->flags |= PTSCOPE_F(MIGRATION_WRITE) |
+				    PTSCOPE_F(EXCLUSIVE);
+		else
+			e->flags |= PTSCOPE_F(MIGRATION_READ);
+		if (is_readable_exclusive_migration_entry(entry))
+			e->flags |= PTSCOPE_F(EXCLUSIVE);
+		e->pfn = swp_offset_pfn(entry);
+	} else if (is_device_private_entry(entry)) {
+		e->state = PTSCOPE_STATE_DEVICE;
+		if (is_writable_device_private_entry(entry))
+			e->flags |= PTSCOPE_F(WRITE);
+		e->pfn = swp_offset_pfn(entry);
+	} else if (is_device_exclusive_entry(entry)) {
+		e->state = PTSCOPE_STATE_DEVICE;
+		e->flags |= PTSCOPE_F(EXCLUSIVE);
+		if (is_writable_device_exclusive_entry(entry))
+			e->flags |= PTSCOPE_F(WRITE);
+		e->pfn = swp_offset_pfn(entry);
+	} else if (is_hwpoison_entry(entry)) {
+		e->state = PTSCOPE_STATE_HWPOISON;
+		e->pfn = swp_offset_pfn(entry);
+	} else if (is_pte_marker_entry(entry)) {
+		pte_marker marker = pte_marker_get(entry);
+
+		e->state = PTSCOPE_STATE_MARKER;
+		if (marker & PTE_MARKER_UFFD_WP)
+			e->flags |= PTSCOPE_F(MARKER_UFFD_WP);
+		if (ptscope_marker_poisoned(marker))
+			e->flags |= PTSCOPE_F(MARKER_POISONED);
+		if (ptscope_marker_guard(marker))
+			e->flags |= PTSCOPE_F(MARKER_GUARD);
+	} else if (ptscope_is_swapin_error_entry(entry)) {
+		e->state = PTSCOPE_STATE_MARKER;
+		e->flags |= PTSCOPE_F(MARKER_POISONED);
+	} else if (non_swap_entry(entry)) {
+		e->state = PTSCOPE_STATE_OTHER;
+	} else {
+		e->state = PTSCOPE_STATE_SWAP;
+		e->swap_type = swp_type(entry);
+		e->swap_offset = swp_offset(entry);
+		if (pte_swp_exclusive(pte))
+			e->flags |= PTSCOPE_F(EXCLUSIVE);
+	}
+
+	if (!show_pfn) {
+		e->pfn = 0;
+		e->swap_offset = 0;
+		e->raw &= ~PTSCOPE_SWP_OFFSET_MASK;
+	}
+}
+
+static void ptscope_entry_init(u64 raw, int level, struct ptscope_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->raw = raw;
+	e->level = level;
+}
+
+void ptscope_decode_none(int level, struct ptscope_entry *e)
+{
+	ptscope_entry_init(0, level, e);
+	e->state = PTSCOPE_STATE_NONE;
+}
+
+void ptscope_decode_table(u64 val, int level, bool show_pfn,
+			  struct ptscope_entry *e)
+{
+	ptscope_entry_init(val, level, e);
+	if (!(val & _PAGE_PRESENT)) {
+		e->state = PTSCOPE_STATE_NONE;
+		return;
+	}
+	e->state = PTSCOPE_STATE_PRESENT;
+	e->flags = ptscope_common_hw_flags(val);
+	if (val & _PAGE_RW)
+		e->flags |= PTSCOPE_F(WRITE);
+	if (val & _PAGE_ACCESSED)
+		e->flags |= PTSCOPE_F(ACCESSED);
+	e->pfn = (val & PTE_PFN_MASK) >> PAGE_SHIFT;
+	if (!show_pfn) {
+		e->pfn = 0;
+		e->raw &= ~(u64)PTE_PFN_MASK;
+	}
+}
+
+void ptscope_decode_pte(pte_t pte, bool show_pfn, struct ptscope_entry *e)
+{
+	u64 val = pte_val(pte);
+
+	ptscope_entry_init(val, PTSCOPE_LEVEL_PTE, e);
+	if (pte_none(pte)) {
+		e->state = PTSCOPE_STATE_NONE;
+		return;
+	}
+	if (!ptscope_val_present(val)) {
+		ptscope_decode_swap(pte, show_pfn, e);
+		return;
+	}
+
+	e->state = pte_protnone(pte) ? PTSCOPE_STATE_PROTNONE :
+				       PTSCOPE_STATE_PRESENT;
+	e->flags = ptscope_common_hw_flags(val);
+	if (val & _PAGE_PAT)
+		e->flags |= PTSCOPE_F(PAT);
+	if (pte_write(pte))
+		e->flags |= PTSCOPE_F(WRITE);
+	if (pte_young(pte))
+		e->flags |= PTSCOPE_F(ACCESSED);
+	if (pte_dirty(pte))
+		e->flags |= PTSCOPE_F(DIRTY);
+	if (pte_soft_dirty(pte))
+		e->flags |= PTSCOPE_F(SOFT_DIRTY);
+	if (pte_uffd_wp(pte))
+		e->flags |= PTSCOPE_F(UFFD_WP);
+	if (pte_special(pte))
+		e->flags |= PTSCOPE_F(SPECIAL);
+	if (pte_devmap(pte))
+		e->flags |= PTSCOPE_F(DEVMAP);
+	e->pfn = pte_pfn(pte);
+	if (is_zero_pfn(e->pfn))
+		e->flags |= PTSCOPE_F(ZERO_PAGE);
+
+	if (!show_pfn) {
+		e->pfn = 0;
+		e->raw &= ~(u64)PTE_PFN_MASK;
+	}
+}
+
+void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e)
+{
+	u64 val = pmd_val(pmd);
+
+	ptscope_entry_init(val, PTSCOPE_LEVEL_PMD, e);
+	if (pmd_none(pmd)) {
+		e->state = PTSCOPE_STATE_NONE;
+		return;
+	}
+	if (!ptscope_val_present(val)) {
+		ptscope_decode_swap(__pte(val), show_pfn, e);
+		e->flags |= PTSCOPE_F(HUGE);
+		return;
+	}
+
+	e->state = pmd_protnone(pmd) ? PTSCOPE_STATE_PROTNONE :
+				       PTSCOPE_STATE_PRESENT;
+	e->flags = ptscope_common_hw_flags(val) | PTSCOPE_F(HUGE);
+	if (val & _PAGE_PAT_LARGE)
+		e->flags |= PTSCOPE_F(PAT);
+	if (pmd_write(pmd))
+		e->flags |= PTSCOPE_F(WRITE);
+	if (pmd_young(pmd))
+		e->flags |= PTSCOPE_F(ACCESSED);
+	if (pmd_dirty(pmd))
+		e->flags |= PTSCOPE_F(DIRTY);
+	if (pmd_soft_dirty(pmd))
+		e->flags |= PTSCOPE_F(SOFT_DIRTY);
+	if (pmd_uffd_wp(pmd))
+		e->flags |= PTSCOPE_F(UFFD_WP);
+	if (ptscope_pmd_special(pmd))
+		e->flags |= PTSCOPE_F(SPECIAL);
+	if (pmd_devmap(pmd))
+		e->flags |= PTSCOPE_F(DEVMAP);
+	e->pfn = pmd_pfn(pmd);
+
+	if (!show_pfn) {
+		e->pfn = 0;
+		e->raw &= ~(u64)pmd_pfn_mask(pmd);
+	}
+}
+
+void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
+{
+	u64 val = pud_val(pud);
+
+	ptscope_entry_init(val, PTSCOPE_LEVEL_PUD, e);
+	if (pud_none(pud)) {
+		e->state = PTSCOPE_STATE_NONE;
+		return;
+	}
+	if (!ptscope_val_present(val)) {
+		ptscope_decode_swap(__pte(val), show_pfn, e);
+		e->flags |= PTSCOPE_F(HUGE);
+		return;
+	}
+
+	/* No pud_protnone(): the bit test is the same at every level. */
+	e->state = (val & _PAGE_PRESENT) ? PTSCOPE_STATE_PRESENT :
+					   PTSCOPE_STATE_PROTNONE;
+	e->flags = ptscope_common_hw_flags(val) | PTSCOPE_F(HUGE);
+	if (val & _PAGE_PAT_LARGE)
+		e->flags |= PTSCOPE_F(PAT);
+	if (pud_write(pud))
+		e->flags |= PTSCOPE_F(WRITE);
+	if (pud_young(pud))
+		e->flags |= PTSCOPE_F(ACCESSED);
+	if (pud_dirty(pud))
+		e->flags |= PTSCOPE_F(DIRTY);
+	if (pud_soft_dirty(pud))
+		e->flags |= PTSCOPE_F(SOFT_DIRTY);
+	if (val & _PAGE_UFFD_WP)
+		e->flags |= PTSCOPE_F(UFFD_WP);
+	if (ptscope_pud_special(pud))
+		e->flags |= PTSCOPE_F(SPECIAL);
+	if (pud_devmap(pud))
+		e->flags |= PTSCOPE_F(DEVMAP);
+	/* pud_pfn() undoes the L1TF inversion, like pte_pfn(). */
+	e->pfn = pud_pfn(pud);
+
+	if (!show_pfn) {
+		e->pfn = 0;
+		e->raw &= ~(u64)pud_pfn_mask(pud);
+	}
+}
+
+static const char * const ptscope_state_names[] = {
+	[PTSCOPE_STATE_NONE]		= "none",
+	[PTSCOPE_STATE_PRESENT]		= "present",
+	[PTSCOPE_STATE_PROTNONE]	= "protnone",
+	[PTSCOPE_STATE_SWAP]		= "swap",
+	[PTSCOPE_STATE_MIGRATION]	= "migration",
+	[PTSCOPE_STATE_DEVICE]		= "device",
+	[PTSCOPE_STATE_MARKER]		= "marker",
+	[PTSCOPE_STATE_HWPOISON]	= "hwpoison",
+	[PTSCOPE_STATE_OTHER]		= "other",
+};
+
+static const char * const ptscope_level_names[] = {
+	[PTSCOPE_LEVEL_NONE]	= "-",
+	[PTSCOPE_LEVEL_PTE]	= "pte",
+	[PTSCOPE_LEVEL_PMD]	= "pmd",
+	[PTSCOPE_LEVEL_PUD]	= "pud",
+	[PTSCOPE_LEVEL_P4D]	= "p4d",
+	[PTSCOPE_LEVEL_PGD]	= "pgd",
+};
+
+const char *ptscope_state_name(unsigned int state)
+{
+	if (state < ARRAY_SIZE(ptscope_state_names))
+		return ptscope_state_names[state];
+	return "?";
+}
+
+const char *ptscope_level_name(unsigned int level)
+{
+	if (level < ARRAY_SIZE(ptscope_level_names))
+		return ptscope_level_names[level];
+	return "?";
+}
+
+/* One letter per flag bit, in enum ptscope_flag_bits order. */
+static const char ptscope_flag_letters[__PTSCOPE_FB_CNT + 1] =
+	"pwuTCPadgxsSDUhzrwEumgcm";
+
+const char ptscope_flags_legend[] =
+	"p=present w=write u=user T=pwt C=pcd P=pat a=accessed d=dirty g=global\n"
+	"#        x=nx s=soft-dirty S=special D=devmap U=uffd-wp h=huge z=zero-page\n"
+	"#        r/w=migration-read/write E=exclusive c=cow m=shared\n"
+	"#        u/m/g=marker-uffd-wp/poisoned/guard (last three columns)";
+
+void ptscope_flags_str(u64 flags, char *buf)
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(__PTSCOPE_FB_CNT >= PTSCOPE_FLAG_STR_LEN);
+	for (i = 0; i < __PTSCOPE_FB_CNT; i++)
+		buf[i] = (flags & BIT_ULL(i)) ? ptscope_flag_letters[i] : '-';
+	buf[i] = '\0';
+}

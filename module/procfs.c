@@ -1,13 +1,770 @@
 // SPDX-License-Identifier: GPL-2.0
-/* procfs.c: the procfs front end, /proc/ptscope/ (placeholder). */
+/*
+ * procfs.c: the procfs front end, /proc/ptscope/.
+ *
+ * Every file is a small session: open it, write a selection, then read the
+ * result from the same file descriptor.  The target lives in the open file,
+ * so two users inspecting different processes never see each other's.
+ *
+ *   vmas     one block per VMA: its /proc/PID/maps line, then its leaf
+ *            counts and the page-table pages covering it
+ *   ranges   coalesced runs of alike leaves, as ptdump prints them
+ *   pages    one row per leaf: every 4K pte, 2M pmd and 1G pud leaf
+ *   summary  page-table pages per level, deposited tables, VmPTE check
+ *   vtop     every level of the walk for one address
+ *
+ * Selection syntax (one write, at most 255 bytes, fields separated by
+ * blanks, a trailing newline allowed):
+ *
+ *   vmas, ranges, pages:  PID [START [END]] [holes]
+ *   summary:              PID
+ *   vtop:                 PID ADDR
+ *
+ * PID is decimal; START, END and ADDR are hex, with or without 0x.  START
+ * defaults to 0 and END to the top of the user address space (a larger END
+ * is clamped to it; START must stay below END).  "holes" adds rows for
+ * empty ranges inside VMAs (state "none").  Anything else is rejected with
+ * -EINVAL and leaves the previous selection untouched.
+ *
+ * Rows of pages and ranges, after '#' header lines (addresses hex, end
+ * exclusive, pfn and raw hex, swap "TYPE:OFFSET" or "-"):
+ *
+ *   START END LEVEL STATE FLAGS PFN RAW SWAP            (pages)
+ *   START END LEVEL STATE FLAGS PFN RAW SWAP n=COUNT SIZEK   (ranges)
+ *
+ * FLAGS has one column per PTSCOPE_FB_* bit, in UAPI order, '-' when clear
+ * (legend in the header).  PFN is the frame mapped at START.
+ *
+ * The access rule of access.h is checked on every write, for both the
+ * opener's credentials (file->f_cred) and the writer's: neither a handed-on
+ * descriptor nor a privileged writer fooled into writing widens access.
+ * PFNs, swap offsets and raw PFN bits are shown only when both have
+ * CAP_SYS_ADMIN.  Errors: -EPERM not permitted, -ESRCH no such process (or
+ * exiting), -EINVAL garbage or a kernel thread.
+ *
+ * Reading before a selection gives a usage line.  Each write starts a new
+ * report; reading past its end returns 0 until the next write.  The files
+ * are streams (no seeking).  Example:
+ *
+ *   exec 3<>/proc/ptscope/pages; echo "$PID" >&3; cat <&3; exec 3>&-
+ *
+ * Reads are chunked: a read walks from the file's cursor until its text
+ * buffer is nearly full, drops every lock and copies out, and the next read
+ * resumes at the cursor, like /proc/PID/pagemap.  The mmap lock is never
+ * held across read() calls, and the file pins only the mm_struct (mmgrab),
+ * not the target's memory.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/limits.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/proc_fs.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "uapi/ptscope.h"
 #include "internal.h"
+#include "access.h"
+#include "entry.h"
+#include "walk.h"
+
+#define PTSCOPE_PROC_DIR	"ptscope"
+#define PTSCOPE_BUF_SIZE	(64 * 1024)
+#define PTSCOPE_WRITE_MAX	256
+
+/*
+ * World-writable on purpose: writing is how any user selects a target, and
+ * the access rule is enforced on every write, not by the file mode.
+ */
+#define PTSCOPE_PROC_MODE	(0444 | 0222)
+
+enum ptscope_pkind {
+	PTSCOPE_PK_VMAS,
+	PTSCOPE_PK_RANGES,
+	PTSCOPE_PK_PAGES,
+	PTSCOPE_PK_SUMMARY,
+	PTSCOPE_PK_VTOP,
+};
+
+struct ptscope_pfile {
+	/* Serialises read() and write() on this open file. */
+	struct mutex lock;
+	enum ptscope_pkind kind;
+
+	/* The selection, set by write(). */
+	bool selected;
+	pid_t pid;
+	struct mm_struct *mm;		/* mmgrab()ed, or NULL */
+	unsigned long start, end;	/* or the vtop address in start */
+	bool holes;
+	bool show_pfn;
+
+	/* Report state. */
+	unsigned long cursor;
+	bool header_done;
+	bool eof;
+	char *buf;
+	size_t len, off;
+	struct ptscope_walk walk;
+	struct ptscope_coalescer co;
+	struct ptscope_vma_stats vs;
+	char *path;			/* PATH_MAX scratch for VMA names */
+};
+
+static struct proc_dir_entry *ptscope_proc_dir;
+
+/*
+ * Append to the text buffer.  Returns 0, or 1 with nothing appended when
+ * the text does not fit: the caller stops and resumes after a copy-out.
+ */
+static __printf(2, 3) int ptscope_pf_printf(struct ptscope_pfile *pf,
+					    const char *fmt, ...)
+{
+	size_t room = PTSCOPE_BUF_SIZE - pf->len;
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vsnprintf(pf->buf + pf->len, room, fmt, args);
+	va_end(args);
+	if (n < 0 || (size_t)n >= room) {
+		pf->buf[pf->len] = '\0';
+		return 1;
+	}
+	pf->len += n;
+	return 0;
+}
+
+/* One leaf or range row; @count is 0 in per-page mode (no count column). */
+static int ptscope_print_row(struct ptscope_pfile *pf, unsigned long start,
+			     unsigned long end, const struct ptscope_entry *e,
+			     u64 count)
+{
+	char flags[PTSCOPE_FLAG_STR_LEN];
+	char swap[40] = "-";
+
+	ptscope_flags_str(e->flags, flags);
+	if (e->state == PTSCOPE_STATE_SWAP)
+		snprintf(swap, sizeof(swap), "%u:%llx", e->swap_type,
+			 e->swap_offset);
+	if (!count)
+		return ptscope_pf_printf(pf, "%016lx %016lx %-5s %-9s %s %013llx %016llx %s\n",
+					 start, end,
+					 ptscope_level_name(e->level),
+					 ptscope_state_name(e->state), flags,
+					 e->pfn, e->raw, swap);
+	return ptscope_pf_printf(pf, "%016lx %016lx %-5s %-9s %s %013llx %016llx %s n=%llu %luK\n",
+				 start, end, ptscope_level_name(e->level),
+				 ptscope_state_name(e->state), flags, e->pfn,
+				 e->raw, swap, count, (end - start) >> 10);
+}
+
+/* ---- pages and ranges ------------------------------------------------ */
+
+static int ptscope_emit_range(void *priv, const struct ptscope_range *r)
+{
+	struct ptscope_pfile *pf = priv;
+
+	return ptscope_print_row(pf, r->start, r->end, &r->e, r->count);
+}
+
+static int ptscope_pages_leaf(struct ptscope_walk *w,
+			      const struct ptscope_leaf *leaf)
+{
+	struct ptscope_pfile *pf = w->priv;
+
+	if (ptscope_print_row(pf, leaf->start, leaf->end, &leaf->e, 0)) {
+		w->next = leaf->start;	/* no room: print it next time */
+		return 1;
+	}
+	return 0;
+}
+
+static int ptscope_ranges_leaf(struct ptscope_walk *w,
+			       const struct ptscope_leaf *leaf)
+{
+	struct ptscope_pfile *pf = w->priv;
+	int ret;
+
+	ret = ptscope_coalesce_add(&pf->co, leaf, w->vma->vm_start);
+	if (ret > 0)
+		w->next = pf->co.resume;
+	return ret;
+}
+
+static const struct ptscope_walk_ops ptscope_pages_ops = {
+	.leaf = ptscope_pages_leaf,
+};
+
+static const struct ptscope_walk_ops ptscope_ranges_ops = {
+	.leaf = ptscope_ranges_leaf,
+};
+
+/* ---- vmas --------------------------------------------------------------- */
+
+static const char *ptscope_vma_name(struct ptscope_pfile *pf,
+				    struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	const char *name;
+
+	if (vma->vm_file) {
+		name = d_path(&vma->vm_file->f_path, pf->path, PATH_MAX);
+		return IS_ERR(name) ? "?" : name;
+	}
+	if (vma->vm_ops && vma->vm_ops->name) {
+		name = vma->vm_ops->name(vma);
+		if (name)
+			return name;
+	}
+	if (vma->vm_start <= mm->brk && vma->vm_end >= mm->start_brk)
+		return "[heap]";
+	if (vma->vm_start <= mm->start_stack &&
+	    vma->vm_end >= mm->start_stack)
+		return "[stack]";
+	return "";
+}
+
+static int ptscope_vmas_start(struct ptscope_walk *w,
+			      struct vm_area_struct *vma)
+{
+	struct ptscope_pfile *pf = w->priv;
+
+	memset(&pf->vs, 0, sizeof(pf->vs));
+	return 0;
+}
+
+static int ptscope_vmas_leaf(struct ptscope_walk *w,
+			     const struct ptscope_leaf *leaf)
+{
+	struct ptscope_pfile *pf = w->priv;
+
+	ptscope_vma_stats_add(&pf->vs, leaf);
+	return 0;
+}
+
+static int ptscope_vmas_end(struct ptscope_walk *w, struct vm_area_struct *vma)
+{
+	struct ptscope_pfile *pf = w->priv;
+	const struct ptscope_vma_stats *s = &pf->vs;
+	const u64 *t = w->vma_tables.tables;
+	vm_flags_t f = vma->vm_flags;
+	dev_t dev = 0;
+	u64 ino = 0, pgoff = 0;
+	size_t len = pf->len;
+
+	if (vma->vm_file) {
+		struct inode *inode = file_inode(vma->vm_file);
+
+		dev = inode->i_sb->s_dev;
+		ino = inode->i_ino;
+		pgoff = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	}
+	if (ptscope_pf_printf(pf, "%08lx-%08lx %c%c%c%c %08llx %02x:%02x %llu %s\n",
+			      vma->vm_start, vma->vm_end,
+			      f & VM_READ ? 'r' : '-',
+			      f & VM_WRITE ? 'w' : '-',
+			      f & VM_EXEC ? 'x' : '-',
+			      f & VM_MAYSHARE ? 's' : 'p',
+			      pgoff, MAJOR(dev), MINOR(dev), ino,
+			      ptscope_vma_name(pf, vma)) ||
+	    ptscope_pf_printf(pf, "    leaves pte=%llu pmd=%llu pud=%llu\n",
+			      s->leaves[PTSCOPE_LEVEL_PTE],
+			      s->leaves[PTSCOPE_LEVEL_PMD],
+			      s->leaves[PTSCOPE_LEVEL_PUD]) ||
+	    ptscope_pf_printf(pf, "    rss=%lluK swap=%lluK protnone=%lluK\n",
+			      s->rss << (PAGE_SHIFT - 10),
+			      s->swap << (PAGE_SHIFT - 10),
+			      s->protnone << (PAGE_SHIFT - 10)) ||
+	    ptscope_pf_printf(pf, "    migration=%lluK other=%lluK\n",
+			      s->migration << (PAGE_SHIFT - 10),
+			      s->other << (PAGE_SHIFT - 10)) ||
+	    ptscope_pf_printf(pf, "    dirty=%lluK accessed=%lluK writable=%lluK cow=%lluK\n",
+			      s->dirty << (PAGE_SHIFT - 10),
+			      s->accessed << (PAGE_SHIFT - 10),
+			      s->writable << (PAGE_SHIFT - 10),
+			      s->cow << (PAGE_SHIFT - 10)) ||
+	    ptscope_pf_printf(pf, "    zero=%lluK shared=%lluK soft-dirty=%lluK\n",
+			      s->zero << (PAGE_SHIFT - 10),
+			      s->shared << (PAGE_SHIFT - 10),
+			      s->soft_dirty << (PAGE_SHIFT - 10)) ||
+	    ptscope_pf_printf(pf, "    tables pte=%llu pmd=%llu pud=%llu p4d=%llu\n",
+			      t[PTSCOPE_LEVEL_PTE], t[PTSCOPE_LEVEL_PMD],
+			      t[PTSCOPE_LEVEL_PUD], t[PTSCOPE_LEVEL_P4D])) {
+		/* No room for the whole block: walk this VMA again. */
+		pf->len = len;
+		w->next = vma->vm_start;
+		return 1;
+	}
+	return 0;
+}
+
+static const struct ptscope_walk_ops ptscope_vmas_ops = {
+	.vma_start = ptscope_vmas_start,
+	.leaf = ptscope_vmas_leaf,
+	.vma_end = ptscope_vmas_end,
+};
+
+/* ---- one-shot reports ------------------------------------------------- */
+
+static int ptscope_fill_summary(struct ptscope_pfile *pf, struct mm_struct *mm)
+{
+	struct ptscope_summary *s;
+	const u64 *t;
+	int ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	ret = ptscope_mm_summary(mm, pf->show_pfn, s);
+	if (ret)
+		goto out;
+	t = s->tables.tables;
+	ptscope_pf_printf(pf,
+			  "pid %d, %d-level paging, %llu VMAs\n"
+			  "level  tables      bytes\n"
+			  "pgd    %6llu %10lu  (not in VmPTE)\n"
+			  "p4d    %6llu %10llu  (not in VmPTE; 0 when folded)\n"
+			  "pud    %6llu %10llu\n"
+			  "pmd    %6llu %10llu\n"
+			  "pte    %6llu %10llu\n"
+			  "deposited %3llu %10llu  (PTE tables held by THP pmds)\n"
+			  "counted       %10llu  (pud+pmd+pte+deposited)\n"
+			  "VmPTE         %10llu  (mm->pgtables_bytes)\n"
+			  "match         %s\n"
+			  "rss=%lluK swap=%lluK leaves pte=%llu pmd=%llu pud=%llu\n",
+			  pf->pid, pgtable_l5_enabled() ? 5 : 4, s->vmas,
+			  t[PTSCOPE_LEVEL_PGD], PAGE_SIZE,
+			  t[PTSCOPE_LEVEL_P4D], t[PTSCOPE_LEVEL_P4D] * PAGE_SIZE,
+			  t[PTSCOPE_LEVEL_PUD], t[PTSCOPE_LEVEL_PUD] * PAGE_SIZE,
+			  t[PTSCOPE_LEVEL_PMD], t[PTSCOPE_LEVEL_PMD] * PAGE_SIZE,
+			  t[PTSCOPE_LEVEL_PTE], t[PTSCOPE_LEVEL_PTE] * PAGE_SIZE,
+			  s->deposited, s->deposited * PAGE_SIZE,
+			  s->counted_bytes, s->pgtables_bytes,
+			  s->counted_bytes == s->pgtables_bytes ? "yes" :
+			  "no (the target changed during the walk?)",
+			  s->total.rss << (PAGE_SHIFT - 10),
+			  s->total.swap << (PAGE_SHIFT - 10),
+			  s->total.leaves[PTSCOPE_LEVEL_PTE],
+			  s->total.leaves[PTSCOPE_LEVEL_PMD],
+			  s->total.leaves[PTSCOPE_LEVEL_PUD]);
+out:
+	kfree(s);
+	return ret;
+}
+
+static const char * const ptscope_vtop_stop_names[] = {
+	[PTSCOPE_VTOP_STOP_NO_VMA]	= "no VMA at this address",
+	[PTSCOPE_VTOP_STOP_NONE]	= "empty entry",
+	[PTSCOPE_VTOP_STOP_LEAF]	= "leaf",
+	[PTSCOPE_VTOP_STOP_NONPRESENT]	= "non-present leaf",
+	[PTSCOPE_VTOP_STOP_BAD]		= "bad entry",
+};
+
+static int ptscope_fill_vtop(struct ptscope_pfile *pf, struct mm_struct *mm)
+{
+	char flags[PTSCOPE_FLAG_STR_LEN];
+	struct ptscope_vtop *v;
+	unsigned int i;
+	int ret;
+
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	ret = ptscope_vtop(mm, pf->start, pf->show_pfn, v);
+	if (ret)
+		goto out;
+	ptscope_pf_printf(pf, "pid %d address %016lx", pf->pid, v->addr);
+	if (v->stop != PTSCOPE_VTOP_STOP_NO_VMA)
+		ptscope_pf_printf(pf, " vma %016lx-%016lx", v->vm_start,
+				  v->vm_end);
+	ptscope_pf_printf(pf, "\n");
+	ptscope_pf_printf(pf, "# level index entry_phys       raw              state     flags\n");
+	for (i = 0; i < v->nr; i++) {
+		const struct ptscope_vtop_level *l = &v->lvl[i];
+
+		ptscope_flags_str(l->e.flags, flags);
+		ptscope_pf_printf(pf, "%-7s %5u %016llx %016llx %-9s %s\n",
+				  ptscope_level_name(l->level), l->index,
+				  l->entry_phys, l->e.raw,
+				  ptscope_state_name(l->e.state), flags);
+	}
+	ptscope_pf_printf(pf, "stop: %s at %s", ptscope_vtop_stop_names[v->stop],
+			  ptscope_level_name(v->stop_level));
+	if (v->stop == PTSCOPE_VTOP_STOP_LEAF && pf->show_pfn)
+		ptscope_pf_printf(pf, ", physical address %llx", v->phys);
+	ptscope_pf_printf(pf, "\n");
+out:
+	kfree(v);
+	return ret;
+}
+
+/* ---- read: refill the text buffer from the cursor --------------------- */
+
+static void ptscope_pf_header(struct ptscope_pfile *pf)
+{
+	ptscope_pf_printf(pf, "# pid %d range %lx-%lx, %s\n", pf->pid,
+			  pf->start, pf->end,
+			  pf->show_pfn ? "pfns shown" : "pfns hidden (need CAP_SYS_ADMIN)");
+	if (pf->kind == PTSCOPE_PK_VMAS)
+		return;
+	ptscope_pf_printf(pf, "# flags: %s\n", ptscope_flags_legend);
+	ptscope_pf_printf(pf, "# %-14s %-16s %-5s %-9s %-24s %-13s %-16s %s%s\n",
+			  "start", "end", "level", "state", "flags", "pfn", "raw",
+			  "swap", pf->kind == PTSCOPE_PK_RANGES ? " count size" : "");
+}
+
+static int ptscope_refill_walk(struct ptscope_pfile *pf, struct mm_struct *mm)
+{
+	int ret;
+
+	ret = ptscope_walk_range(&pf->walk, pf->cursor, pf->end);
+	pf->cursor = pf->walk.next;
+	if (ret < 0)
+		return ret;
+	if (ret == PTSCOPE_WALK_STOPPED)
+		return 0;
+
+	if (pf->kind == PTSCOPE_PK_RANGES &&
+	    ptscope_coalesce_flush(&pf->co) > 0) {
+		/* The last range did not fit: walk its leaves again. */
+		pf->cursor = pf->co.resume;
+		return 0;
+	}
+	pf->eof = true;
+	return 0;
+}
+
+static int ptscope_refill(struct ptscope_pfile *pf)
+{
+	struct mm_struct *mm = pf->mm;
+	int ret = 0;
+
+	pf->len = 0;
+	pf->off = 0;
+	if (!pf->selected) {
+		ptscope_pf_printf(pf, "# usage: write a selection to this open file, then read\n");
+		ptscope_pf_printf(pf, "#   vmas/ranges/pages: PID [START [END]] [holes]\n");
+		ptscope_pf_printf(pf, "#   summary: PID   vtop: PID ADDR   (addresses in hex)\n");
+		pf->eof = true;
+		return 0;
+	}
+	/* The process may have exited since it was selected. */
+	if (!mmget_not_zero(mm))
+		return -ESRCH;
+
+	if (!pf->header_done &&
+	    pf->kind != PTSCOPE_PK_SUMMARY && pf->kind != PTSCOPE_PK_VTOP)
+		ptscope_pf_header(pf);
+	pf->header_done = true;
+
+	switch (pf->kind) {
+	case PTSCOPE_PK_SUMMARY:
+		ret = ptscope_fill_summary(pf, mm);
+		pf->eof = true;
+		break;
+	case PTSCOPE_PK_VTOP:
+		ret = ptscope_fill_vtop(pf, mm);
+		pf->eof = true;
+		break;
+	default:
+		ret = ptscope_refill_walk(pf, mm);
+		break;
+	}
+	mmput(mm);
+	return ret;
+}
+
+static ssize_t ptscope_proc_read(struct file *file, char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct ptscope_pfile *pf = file->private_data;
+	size_t done = 0;
+	int ret = 0;
+
+	/* pf->lock: this file's selection, cursor and buffer (not the mm). */
+	if (mutex_lock_interruptible(&pf->lock))
+		return -EINTR;
+	while (done < count) {
+		size_t n;
+
+		if (pf->off < pf->len) {
+			n = min(count - done, pf->len - pf->off);
+			if (copy_to_user(ubuf + done, pf->buf + pf->off, n)) {
+				ret = -EFAULT;
+				break;
+			}
+			pf->off += n;
+			done += n;
+			continue;
+		}
+		if (pf->eof)
+			break;
+		if (done && fatal_signal_pending(current))
+			break;
+		ret = ptscope_refill(pf);
+		if (ret) {
+			/* An error ends the report; say it once. */
+			pf->eof = true;
+			break;
+		}
+	}
+	mutex_unlock(&pf->lock);
+	return done ? done : ret;
+}
+
+/* ---- write: parse and apply a selection ---------------------------------- */
+
+struct ptscope_selection {
+	pid_t pid;
+	unsigned long start, end;
+	bool holes;
+};
+
+static int ptscope_parse(enum ptscope_pkind kind, char *text,
+			 struct ptscope_selection *sel)
+{
+	char *tok[5];
+	unsigned int n = 0, i;
+	char *p;
+	int ret;
+
+	memset(sel, 0, sizeof(*sel));
+	sel->end = TASK_SIZE_MAX;
+	while ((p = strsep(&text, " \t\n")) != NULL) {
+		if (!*p)
+			continue;
+		if (n == ARRAY_SIZE(tok))
+			return -EINVAL;
+		tok[n++] = p;
+	}
+	if (!n)
+		return -EINVAL;
+	ret = kstrtoint(tok[0], 10, &sel->pid);
+	if (ret || sel->pid <= 0)
+		return -EINVAL;
+
+	if (kind == PTSCOPE_PK_SUMMARY)
+		return n == 1 ? 0 : -EINVAL;
+	if (kind == PTSCOPE_PK_VTOP) {
+		if (n != 2)
+			return -EINVAL;
+		return kstrtoul(tok[1], 16, &sel->start) ? -EINVAL : 0;
+	}
+
+	if (!strcmp(tok[n - 1], "holes")) {
+		sel->holes = true;
+		n--;
+	}
+	if (n > 3)
+		return -EINVAL;
+	for (i = 1; i < n; i++) {
+		unsigned long *v = i == 1 ? &sel->start : &sel->end;
+
+		if (kstrtoul(tok[i], 16, v))
+			return -EINVAL;
+	}
+	/* An END past the user address space means "to the top". */
+	sel->end = min_t(unsigned long, sel->end, TASK_SIZE_MAX);
+	if (sel->start >= sel->end)
+		return -EINVAL;
+	return 0;
+}
+
+/* Both the opener's and the writer's credentials must pass. */
+static struct mm_struct *ptscope_select_mm(struct file *file, pid_t pid,
+					   bool *show_pfn)
+{
+	struct mm_struct *mm;
+
+	mm = ptscope_target_mm(pid, file->f_cred, NULL);
+	if (IS_ERR(mm) || file->f_cred == current_cred())
+		goto out;
+	mmput(mm);
+	mm = ptscope_target_mm(pid, current_cred(), NULL);
+out:
+	*show_pfn = ptscope_cred_sees_pfn(file->f_cred) &&
+		    ptscope_cred_sees_pfn(current_cred());
+	return mm;
+}
+
+static void ptscope_pf_reset(struct ptscope_pfile *pf)
+{
+	pf->cursor = pf->start;
+	pf->header_done = false;
+	pf->eof = false;
+	pf->len = 0;
+	pf->off = 0;
+	ptscope_walk_reset(&pf->walk);
+	pf->walk.show_pfn = pf->show_pfn;
+	pf->walk.holes = pf->holes;
+	ptscope_coalesce_init(&pf->co, false, ptscope_emit_range, pf);
+}
+
+static ssize_t ptscope_proc_write(struct file *file, const char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct ptscope_pfile *pf = file->private_data;
+	struct ptscope_selection sel;
+	struct mm_struct *mm, *old;
+	bool show_pfn;
+	char *text;
+	int ret;
+
+	if (!count || count >= PTSCOPE_WRITE_MAX)
+		return -EINVAL;
+	text = memdup_user_nul(ubuf, count);
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	ret = ptscope_parse(pf->kind, text, &sel);
+	kfree(text);
+	if (ret)
+		return ret;
+
+	mm = ptscope_select_mm(file, sel.pid, &show_pfn);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	/* Keep the mm_struct, not the address space: see the top comment. */
+	mmgrab(mm);
+	mmput(mm);
+
+	/* Swap the selection in atomically with respect to read(). */
+	if (mutex_lock_interruptible(&pf->lock)) {
+		mmdrop(mm);
+		return -EINTR;
+	}
+	old = pf->mm;
+	pf->mm = mm;
+	pf->walk.mm = mm;
+	pf->pid = sel.pid;
+	pf->start = sel.start;
+	pf->end = sel.end;
+	pf->holes = sel.holes;
+	pf->show_pfn = show_pfn;
+	pf->selected = true;
+	ptscope_pf_reset(pf);
+	mutex_unlock(&pf->lock);
+	if (old)
+		mmdrop(old);
+	return count;
+}
+
+/* ---- open and release ---------------------------------------------------- */
+
+static const struct ptscope_walk_ops *ptscope_kind_ops(enum ptscope_pkind kind)
+{
+	switch (kind) {
+	case PTSCOPE_PK_VMAS:
+		return &ptscope_vmas_ops;
+	case PTSCOPE_PK_RANGES:
+		return &ptscope_ranges_ops;
+	case PTSCOPE_PK_PAGES:
+		return &ptscope_pages_ops;
+	default:
+		return NULL;
+	}
+}
+
+static int ptscope_proc_open(struct inode *inode, struct file *file)
+{
+	enum ptscope_pkind kind = (uintptr_t)pde_data(inode);
+	const struct ptscope_walk_ops *ops = ptscope_kind_ops(kind);
+	struct ptscope_pfile *pf;
+	int ret;
+
+	pf = kzalloc(sizeof(*pf), GFP_KERNEL);
+	if (!pf)
+		return -ENOMEM;
+	mutex_init(&pf->lock);
+	pf->kind = kind;
+	pf->buf = kvmalloc(PTSCOPE_BUF_SIZE, GFP_KERNEL);
+	if (!pf->buf) {
+		ret = -ENOMEM;
+		goto err_buf;
+	}
+	if (kind == PTSCOPE_PK_VMAS) {
+		pf->path = kmalloc(PATH_MAX, GFP_KERNEL);
+		if (!pf->path) {
+			ret = -ENOMEM;
+			goto err_path;
+		}
+	}
+	if (ops) {
+		ret = ptscope_walk_init(&pf->walk, NULL, ops, pf, false);
+		if (ret)
+			goto err_walk;
+	}
+	file->private_data = pf;
+	return stream_open(inode, file);
+
+err_walk:
+	kfree(pf->path);
+err_path:
+	kvfree(pf->buf);
+err_buf:
+	kfree(pf);
+	return ret;
+}
+
+static int ptscope_proc_release(struct inode *inode, struct file *file)
+{
+	struct ptscope_pfile *pf = file->private_data;
+
+	ptscope_walk_release(&pf->walk);
+	if (pf->mm)
+		mmdrop(pf->mm);
+	kfree(pf->path);
+	kvfree(pf->buf);
+	mutex_destroy(&pf->lock);
+	kfree(pf);
+	return 0;
+}
+
+static const struct proc_ops ptscope_proc_ops = {
+	.proc_open	= ptscope_proc_open,
+	.proc_read	= ptscope_proc_read,
+	.proc_write	= ptscope_proc_write,
+	.proc_release	= ptscope_proc_release,
+};
+
+static const char * const ptscope_proc_names[] = {
+	[PTSCOPE_PK_VMAS]	= "vmas",
+	[PTSCOPE_PK_RANGES]	= "ranges",
+	[PTSCOPE_PK_PAGES]	= "pages",
+	[PTSCOPE_PK_SUMMARY]	= "summary",
+	[PTSCOPE_PK_VTOP]	= "vtop",
+};
 
 int __init ptscope_procfs_init(void)
 {
+	unsigned int i;
+
+	ptscope_proc_dir = proc_mkdir(PTSCOPE_PROC_DIR, NULL);
+	if (!ptscope_proc_dir)
+		return -ENOMEM;
+	for (i = 0; i < ARRAY_SIZE(ptscope_proc_names); i++) {
+		if (!proc_create_data(ptscope_proc_names[i], PTSCOPE_PROC_MODE,
+				      ptscope_proc_dir, &ptscope_proc_ops,
+				      (void *)(uintptr_t)i))
+			goto err_remove;
+	}
 	return 0;
+
+err_remove:
+	remove_proc_subtree(PTSCOPE_PROC_DIR, NULL);
+	return -ENOMEM;
 }
 
 void ptscope_procfs_exit(void)
 {
+	remove_proc_subtree(PTSCOPE_PROC_DIR, NULL);
 }

@@ -1,2 +1,910 @@
 // SPDX-License-Identifier: GPL-2.0
-/* walk.c: placeholder until the walker lands. */
+/*
+ * walk.c: the hand-written page-table walker, its coalescer, per-VMA
+ * aggregates, the per-mm summary and vtop.
+ *
+ * walk_page_range() is not exported and, on 6.12, neither is
+ * pte_offset_map(), so the walk is done here with inline pieces only.
+ * Locking, from the outside in:
+ *
+ *  - mmap_read_lock (killable) of the target: held for bounded chunks only.
+ *    While it is held no VMA we found can be unmapped, and munmap frees
+ *    page tables only for ranges outside every VMA, so pgd, p4d, pud and pmd
+ *    tables under a VMA stay allocated.  Upper entries are read once with
+ *    READ_ONCE() and the snapshot is what we descend through.
+ *  - RCU + the PTE-table lock (PTL), for PTE tables only: since 6.5 a PTE
+ *    table can be freed under mmap_read_lock (khugepaged collapse,
+ *    MADV_COLLAPSE) through RCU.  As __pte_offset_map_lock() does, we take a
+ *    lockless pmd snapshot, enter RCU, lock the table's PTL, check that the
+ *    pmd still points at the same table and only then copy its entries out.
+ *    PTL and RCU are dropped before any visitor runs.
+ *  - the pmd lock (pmd leaves) or mm->page_table_lock (pud leaves), held
+ *    only to read a huge leaf's page mapcount while the leaf cannot change.
+ *
+ * The chunk budget: each populated PTE table or huge leaf costs
+ * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1.  When a
+ * chunk's budget is spent the walker drops the mmap lock, reschedules and
+ * looks the cursor's VMA up again.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/hugetlb.h>
+#include <linux/mmap_lock.h>
+#include <linux/pgtable.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/bitmap.h>
+#include <linux/spinlock.h>
+#include <asm/io.h>
+
+#include "uapi/ptscope.h"
+#include "entry.h"
+#include "walk.h"
+
+#define PTSCOPE_CHUNK_BUDGET	((long)PTRS_PER_PTE)
+
+/* Physical address of a table that a non-leaf entry points at. */
+#define PTSCOPE_TABLE_KEY(val)	((u64)(val) & PTE_PFN_MASK)
+
+int ptscope_walk_init(struct ptscope_walk *w, struct mm_struct *mm,
+		      const struct ptscope_walk_ops *ops, void *priv,
+		      bool show_pfn)
+{
+	memset(w, 0, sizeof(*w));
+	w->ptes = kmalloc_array(PTRS_PER_PTE, sizeof(pte_t), GFP_KERNEL);
+	w->pte_shared = bitmap_zalloc(PTRS_PER_PTE, GFP_KERNEL);
+	if (!w->ptes || !w->pte_shared) {
+		ptscope_walk_release(w);
+		return -ENOMEM;
+	}
+	w->mm = mm;
+	w->ops = ops;
+	w->priv = priv;
+	w->show_pfn = show_pfn;
+	return 0;
+}
+
+void ptscope_walk_release(struct ptscope_walk *w)
+{
+	kfree(w->ptes);
+	bitmap_free(w->pte_shared);
+	w->ptes = NULL;
+	w->pte_shared = NULL;
+}
+
+void ptscope_walk_reset(struct ptscope_walk *w)
+{
+	memset(&w->mm_tables, 0, sizeof(w->mm_tables));
+	memset(&w->vma_tables, 0, sizeof(w->vma_tables));
+	memset(w->last_table, 0, sizeof(w->last_table));
+	memset(w->vma_last_table, 0, sizeof(w->vma_last_table));
+	w->deposited = 0;
+	w->in_vma = false;
+}
+
+/*
+ * Tables are entered in address order, so a table shared by neighbouring
+ * VMAs, or re-entered after the lock was dropped, is the last one seen.
+ */
+static void ptscope_count_table(struct ptscope_walk *w, int level, u64 key)
+{
+	if (w->last_table[level] != key) {
+		w->last_table[level] = key;
+		w->mm_tables.tables[level]++;
+	}
+	if (w->vma_last_table[level] != key) {
+		w->vma_last_table[level] = key;
+		w->vma_tables.tables[level]++;
+	}
+}
+
+static int ptscope_visit(struct ptscope_walk *w, struct ptscope_leaf *leaf)
+{
+	int ret;
+
+	w->next = leaf->end;
+	ret = w->ops->leaf(w, leaf);
+	if (ret)
+		w->cursor = w->next;
+	return ret;
+}
+
+static int ptscope_hole(struct ptscope_walk *w, unsigned long start,
+			unsigned long end, int level)
+{
+	struct ptscope_leaf leaf;
+
+	w->budget--;
+	if (!w->holes)
+		return 0;
+	leaf.start = start;
+	leaf.end = end;
+	ptscope_decode_none(level, &leaf.e);
+	return ptscope_visit(w, &leaf);
+}
+
+/* Flags that need the VMA, or what was learnt under the entry's lock. */
+static void ptscope_add_context(struct ptscope_walk *w,
+				struct ptscope_entry *e, bool shared,
+				bool huge_zero)
+{
+	vm_flags_t vm_flags = w->vma->vm_flags;
+
+	if (e->state != PTSCOPE_STATE_PRESENT)
+		return;
+	if (!(e->flags & PTSCOPE_F(WRITE)) &&
+	    (vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+		e->flags |= PTSCOPE_F(COW);
+	if (shared)
+		e->flags |= PTSCOPE_F(SHARED);
+	if (huge_zero)
+		e->flags |= PTSCOPE_F(ZERO_PAGE);
+}
+
+/* Under the PTL: is this pte's frame mapped more than once? */
+static bool ptscope_pte_shared(pte_t pte)
+{
+	unsigned long pfn;
+
+	if (!pte_present(pte) || pte_special(pte) || pte_devmap(pte))
+		return false;
+	pfn = pte_pfn(pte);
+	if (!pfn_valid(pfn) || is_zero_pfn(pfn))
+		return false;
+	return ptscope_page_mapcount(pfn_to_page(pfn)) > 1;
+}
+
+/*
+ * Under the leaf's lock, with the leaf re-read and unchanged: mapcount,
+ * and whether an anonymous VMA's pmd maps the huge zero page (the only
+ * non-anonymous page such a pmd can map; huge_zero_pfn is not exported).
+ */
+static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
+				bool *shared, bool *huge_zero)
+{
+	unsigned long pfn;
+	struct page *page;
+
+	if (!(val & _PAGE_PRESENT) || (val & _PAGE_DEVMAP))
+		return;
+	pfn = level == PTSCOPE_LEVEL_PMD ? pmd_pfn(__pmd(val)) :
+					   pud_pfn(__pud(val));
+	if (!pfn_valid(pfn))
+		return;
+	page = pfn_to_page(pfn);
+	if (level == PTSCOPE_LEVEL_PMD && w->anon && !PageAnon(page)) {
+		*huge_zero = true;
+		return;
+	}
+	*shared = ptscope_page_mapcount(page) > 1;
+}
+
+static int ptscope_huge_leaf(struct ptscope_walk *w, int level, u64 val,
+			     unsigned long addr, unsigned long next,
+			     spinlock_t *ptl, void *entryp)
+{
+	unsigned long base = addr & (level == PTSCOPE_LEVEL_PMD ? PMD_MASK :
+								  PUD_MASK);
+	bool shared = false, huge_zero = false;
+	struct ptscope_leaf leaf;
+
+	/*
+	 * hugetlb pmd tables of shared mappings can be shared between mms and
+	 * unshared under locks we cannot take (hugetlb_vma_lock is not
+	 * exported): do not lock through such a table, report no mapcount.
+	 */
+	if (w->huge_level == PTSCOPE_LEVEL_NONE ||
+	    !(w->vma->vm_flags & VM_MAYSHARE)) {
+		/*
+		 * The leaf's own lock (split pmd lock, or page_table_lock for
+		 * puds): while it is held and the entry unchanged, the page
+		 * stays mapped here and its mapcount is meaningful.
+		 */
+		spin_lock(ptl);
+		if (READ_ONCE(*(u64 *)entryp) == val)
+			ptscope_huge_extras(w, val, level, &shared,
+					    &huge_zero);
+		spin_unlock(ptl);
+	}
+
+	if (level == PTSCOPE_LEVEL_PMD) {
+		ptscope_decode_pmd(__pmd(val), w->show_pfn, &leaf.e);
+		/* Anonymous THP and huge-zero pmds keep a PTE table deposited. */
+		if (w->huge_level == PTSCOPE_LEVEL_NONE && w->anon)
+			w->deposited++;
+	} else {
+		ptscope_decode_pud(__pud(val), w->show_pfn, &leaf.e);
+	}
+	ptscope_add_context(w, &leaf.e, shared, huge_zero);
+	leaf.start = addr;
+	leaf.end = next;
+	if (leaf.e.pfn)
+		leaf.e.pfn += (addr - base) >> PAGE_SHIFT;
+	w->budget -= PTRS_PER_PTE;
+	return ptscope_visit(w, &leaf);
+}
+
+/*
+ * Copy the PTEs of [addr, end) out of the table @pmdval points at, under
+ * RCU and the PTL.  Returns false if the pmd changed under us: the caller
+ * re-reads it and classifies it again.
+ */
+static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
+				   pmd_t pmdval, unsigned long addr,
+				   unsigned int n)
+{
+	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
+	unsigned int i;
+	pte_t *ptep;
+
+	/* RCU keeps a table freed by collapse (pte_free_defer) readable. */
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmdval, addr);
+	ptl = pte_lockptr(w->mm, &pmdval);
+	/* The PTL: with the pmd re-checked under it, the table is ours. */
+	spin_lock(ptl);
+	if (unlikely(!pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp)))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		pte_t pte = ptep_get(ptep + i);
+
+		w->ptes[i] = pte;
+		if (ptscope_pte_shared(pte))
+			__set_bit(i, w->pte_shared);
+		else
+			__clear_bit(i, w->pte_shared);
+	}
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return true;
+}
+
+/* Visit the copied PTEs; runs with only the mmap lock held. */
+static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
+			      unsigned int n)
+{
+	struct ptscope_leaf leaf;
+	unsigned int i, j;
+	int ret;
+
+	for (i = 0; i < n; i = j) {
+		unsigned long start = addr + ((unsigned long)i << PAGE_SHIFT);
+
+		j = i + 1;
+		if (pte_none(w->ptes[i])) {
+			while (j < n && pte_none(w->ptes[j]))
+				j++;
+			if (!w->holes)
+				continue;
+			leaf.start = start;
+			leaf.end = addr + ((unsigned long)j << PAGE_SHIFT);
+			ptscope_decode_none(PTSCOPE_LEVEL_PTE, &leaf.e);
+		} else {
+			leaf.start = start;
+			leaf.end = start + PAGE_SIZE;
+			ptscope_decode_pte(w->ptes[i], w->show_pfn, &leaf.e);
+			ptscope_add_context(w, &leaf.e,
+					    test_bit(i, w->pte_shared), false);
+		}
+		ret = ptscope_visit(w, &leaf);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int ptscope_walk_pmd_range(struct ptscope_walk *w, pud_t pud,
+				  unsigned long addr, unsigned long end)
+{
+	pmd_t *pmdp = pmd_offset(&pud, addr);
+	unsigned long next;
+	int ret;
+
+	ptscope_count_table(w, PTSCOPE_LEVEL_PMD, PTSCOPE_TABLE_KEY(pud_val(pud)));
+	for (; addr < end; addr = next, pmdp++) {
+		pmd_t pmd;
+
+		next = pmd_addr_end(addr, end);
+		if (w->budget <= 0)
+			return 0;
+again:
+		pmd = ptscope_pmdp_get_lockless(pmdp);
+		if (pmd_none(pmd)) {
+			ret = ptscope_hole(w, addr, next, PTSCOPE_LEVEL_PMD);
+		} else if (w->huge_level == PTSCOPE_LEVEL_PMD ||
+			   !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
+			   pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
+			   pmd_devmap(pmd)) {
+			ret = ptscope_huge_leaf(w, PTSCOPE_LEVEL_PMD,
+						pmd_val(pmd), addr, next,
+						pmd_lockptr(w->mm, pmdp), pmdp);
+		} else if (pmd_bad(pmd) || w->huge_level != PTSCOPE_LEVEL_NONE) {
+			/* Not ours to fix (pmd_clear_bad is not exported). */
+			w->budget--;
+			ret = 0;
+		} else {
+			unsigned int n = (next - addr) >> PAGE_SHIFT;
+
+			if (!ptscope_copy_pte_table(w, pmdp, pmd, addr, n))
+				goto again;
+			ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
+					    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
+			w->budget -= PTRS_PER_PTE;
+			ret = ptscope_visit_ptes(w, addr, n);
+		}
+		if (ret)
+			return ret;
+		w->cursor = next;
+	}
+	return 0;
+}
+
+static int ptscope_walk_pud_range(struct ptscope_walk *w, p4d_t p4d,
+				  unsigned long addr, unsigned long end)
+{
+	pud_t *pudp = pud_offset(&p4d, addr);
+	unsigned long next;
+	int ret;
+
+	ptscope_count_table(w, PTSCOPE_LEVEL_PUD, PTSCOPE_TABLE_KEY(p4d_val(p4d)));
+	for (; addr < end; addr = next, pudp++) {
+		pud_t pud;
+
+		next = pud_addr_end(addr, end);
+		if (w->budget <= 0)
+			return 0;
+		pud = READ_ONCE(*pudp);
+		if (pud_none(pud)) {
+			ret = ptscope_hole(w, addr, next, PTSCOPE_LEVEL_PUD);
+		} else if (w->huge_level == PTSCOPE_LEVEL_PUD ||
+			   ptscope_pud_leaf(pud) || pud_devmap(pud)) {
+			ret = ptscope_huge_leaf(w, PTSCOPE_LEVEL_PUD,
+						pud_val(pud), addr, next,
+						&w->mm->page_table_lock, pudp);
+		} else if (pud_bad(pud) || !pud_present(pud)) {
+			w->budget--;
+			ret = 0;
+		} else {
+			ret = ptscope_walk_pmd_range(w, pud, addr, next);
+			if (!ret && w->cursor < next)
+				return 0;
+		}
+		if (ret)
+			return ret;
+		w->cursor = next;
+	}
+	return 0;
+}
+
+static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
+				  unsigned long addr, unsigned long end)
+{
+	p4d_t *p4dp = p4d_offset(&pgd, addr);
+	unsigned long next;
+	int ret;
+
+	/* With 4-level paging p4d folds into the pgd: no table of its own. */
+	if (pgtable_l5_enabled())
+		ptscope_count_table(w, PTSCOPE_LEVEL_P4D,
+				    PTSCOPE_TABLE_KEY(pgd_val(pgd)));
+	for (; addr < end; addr = next, p4dp++) {
+		p4d_t p4d;
+
+		next = p4d_addr_end(addr, end);
+		if (w->budget <= 0)
+			return 0;
+		p4d = READ_ONCE(*p4dp);
+		if (p4d_none(p4d)) {
+			ret = ptscope_hole(w, addr, next,
+					   pgtable_l5_enabled() ?
+					   PTSCOPE_LEVEL_P4D : PTSCOPE_LEVEL_PGD);
+		} else if (p4d_bad(p4d)) {
+			w->budget--;
+			ret = 0;
+		} else {
+			ret = ptscope_walk_pud_range(w, p4d, addr, next);
+			if (!ret && w->cursor < next)
+				return 0;
+		}
+		if (ret)
+			return ret;
+		w->cursor = next;
+	}
+	return 0;
+}
+
+/* Walk [w->cursor, end) inside one VMA until done, stopped or out of budget. */
+static int ptscope_walk_vma(struct ptscope_walk *w, unsigned long end)
+{
+	unsigned long addr = w->cursor, next;
+	pgd_t *pgdp = pgd_offset(w->mm, addr);
+	int ret;
+
+	for (; addr < end; addr = next, pgdp++) {
+		pgd_t pgd;
+
+		next = pgd_addr_end(addr, end);
+		if (w->budget <= 0)
+			return 0;
+		pgd = READ_ONCE(*pgdp);
+		if (pgd_none(pgd)) {
+			ret = ptscope_hole(w, addr, next, PTSCOPE_LEVEL_PGD);
+		} else if (pgd_bad(pgd)) {
+			w->budget--;
+			ret = 0;
+		} else {
+			ret = ptscope_walk_p4d_range(w, pgd, addr, next);
+			if (!ret && w->cursor < next)
+				return 0;
+		}
+		if (ret)
+			return ret;
+		w->cursor = next;
+	}
+	return 0;
+}
+
+/* hugetlb VMAs keep their leaves at one level, in pte format. */
+static int ptscope_vma_huge_level(struct vm_area_struct *vma)
+{
+	if (!is_vm_hugetlb_page(vma))
+		return PTSCOPE_LEVEL_NONE;
+	return vma_kernel_pagesize(vma) >= PUD_SIZE ? PTSCOPE_LEVEL_PUD :
+						      PTSCOPE_LEVEL_PMD;
+}
+
+static void ptscope_set_vma(struct ptscope_walk *w, struct vm_area_struct *vma)
+{
+	w->vma = vma;
+	w->anon = vma_is_anonymous(vma);
+	w->huge_level = ptscope_vma_huge_level(vma);
+}
+
+/* Called with the mmap lock held; returns the callbacks' verdict. */
+static int ptscope_walk_one_vma(struct ptscope_walk *w,
+				struct vm_area_struct *vma, unsigned long end)
+{
+	unsigned long vend = min(vma->vm_end, end);
+	int ret;
+
+	ptscope_set_vma(w, vma);
+	w->budget--;
+	if (!w->in_vma || w->vma_start_addr != vma->vm_start) {
+		w->in_vma = true;
+		w->vma_start_addr = vma->vm_start;
+		memset(&w->vma_tables, 0, sizeof(w->vma_tables));
+		memset(w->vma_last_table, 0, sizeof(w->vma_last_table));
+		if (w->ops->vma_start) {
+			w->next = w->cursor;
+			ret = w->ops->vma_start(w, vma);
+			if (ret) {
+				w->cursor = w->next;
+				return ret;
+			}
+		}
+	}
+
+	ret = ptscope_walk_vma(w, vend);
+	if (ret || w->cursor < vend)
+		return ret;
+
+	w->in_vma = false;
+	if (w->ops->vma_end) {
+		w->next = vend;
+		ret = w->ops->vma_end(w, vma);
+		if (ret)
+			w->cursor = w->next;
+	}
+	return ret;
+}
+
+int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
+		       unsigned long end)
+{
+	struct mm_struct *mm = w->mm;
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	end = min_t(unsigned long, end, TASK_SIZE_MAX);
+	start &= PAGE_MASK;
+	end = PAGE_ALIGN(end);
+	w->cursor = start;
+	w->next = start;
+	w->in_vma = false;
+	if (start >= end)
+		return 0;
+
+	/* Held for one chunk at a time; see the top of this file. */
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	w->budget = PTSCOPE_CHUNK_BUDGET;
+	while (w->cursor < end) {
+		vma = find_vma(mm, w->cursor);
+		if (!vma || vma->vm_start >= end) {
+			w->cursor = end;
+			break;
+		}
+		if (w->cursor < vma->vm_start)
+			w->cursor = vma->vm_start;
+
+		ret = ptscope_walk_one_vma(w, vma, end);
+		w->vma = NULL;
+		if (ret)
+			break;
+
+		if (w->budget <= 0 && w->cursor < end) {
+			mmap_read_unlock(mm);
+			cond_resched();
+			if (fatal_signal_pending(current) ||
+			    mmap_read_lock_killable(mm)) {
+				w->next = w->cursor;
+				return -EINTR;
+			}
+			w->budget = PTSCOPE_CHUNK_BUDGET;
+		}
+	}
+	mmap_read_unlock(mm);
+	w->next = w->cursor;
+	return ret < 0 ? ret : (ret ? PTSCOPE_WALK_STOPPED : 0);
+}
+
+/* ---- coalescer ------------------------------------------------------ */
+
+void ptscope_coalesce_init(struct ptscope_coalescer *c, bool per_page,
+			   ptscope_emit_fn emit, void *priv)
+{
+	memset(c, 0, sizeof(*c));
+	c->emit = emit;
+	c->priv = priv;
+	c->per_page = per_page;
+}
+
+static bool ptscope_coalesce_mergeable(const struct ptscope_coalescer *c,
+				       const struct ptscope_leaf *leaf,
+				       unsigned long vma_start)
+{
+	const struct ptscope_range *r = &c->cur;
+
+	return !c->per_page && r->end == leaf->start &&
+	       r->vma_start == vma_start && r->e.level == leaf->e.level &&
+	       r->e.state == leaf->e.state && r->e.flags == leaf->e.flags &&
+	       r->e.swap_type == leaf->e.swap_type;
+}
+
+int ptscope_coalesce_flush(struct ptscope_coalescer *c)
+{
+	int ret;
+
+	if (!c->pending)
+		return 0;
+	ret = c->emit(c->priv, &c->cur);
+	c->pending = false;
+	if (ret)
+		c->resume = c->cur.start;
+	return ret;
+}
+
+int ptscope_coalesce_add(struct ptscope_coalescer *c,
+			 const struct ptscope_leaf *leaf,
+			 unsigned long vma_start)
+{
+	int ret;
+
+	if (c->pending && ptscope_coalesce_mergeable(c, leaf, vma_start)) {
+		c->cur.end = leaf->end;
+		c->cur.count++;
+		return 0;
+	}
+	ret = ptscope_coalesce_flush(c);
+	if (ret)
+		return ret;
+	c->cur.start = leaf->start;
+	c->cur.end = leaf->end;
+	c->cur.e = leaf->e;
+	c->cur.count = 1;
+	c->cur.vma_start = vma_start;
+	c->pending = true;
+	return 0;
+}
+
+/* ---- per-VMA aggregates ---------------------------------------------- */
+
+void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
+			   const struct ptscope_leaf *leaf)
+{
+	u64 pages = (leaf->end - leaf->start) >> PAGE_SHIFT;
+	u64 flags = leaf->e.flags;
+
+	if (flags & PTSCOPE_F(SOFT_DIRTY))
+		s->soft_dirty += pages;
+
+	switch (leaf->e.state) {
+	case PTSCOPE_STATE_NONE:
+		return;
+	case PTSCOPE_STATE_PRESENT:
+	case PTSCOPE_STATE_PROTNONE:
+		break;
+	case PTSCOPE_STATE_SWAP:
+		s->swap += pages;
+		return;
+	case PTSCOPE_STATE_MIGRATION:
+		s->migration += pages;
+		return;
+	default:
+		s->other += pages;
+		return;
+	}
+
+	if (leaf->e.level < __PTSCOPE_LEVEL_CNT)
+		s->leaves[leaf->e.level]++;
+	s->rss += pages;
+	if (leaf->e.state == PTSCOPE_STATE_PROTNONE)
+		s->protnone += pages;
+	if (flags & PTSCOPE_F(DIRTY))
+		s->dirty += pages;
+	if (flags & PTSCOPE_F(ACCESSED))
+		s->accessed += pages;
+	if (flags & PTSCOPE_F(WRITE))
+		s->writable += pages;
+	if (flags & PTSCOPE_F(COW))
+		s->cow += pages;
+	if (flags & PTSCOPE_F(ZERO_PAGE))
+		s->zero += pages;
+	if (flags & PTSCOPE_F(SHARED))
+		s->shared += pages;
+}
+
+/* ---- per-mm summary ---------------------------------------------------- */
+
+static int ptscope_summary_leaf(struct ptscope_walk *w,
+				const struct ptscope_leaf *leaf)
+{
+	struct ptscope_summary *s = w->priv;
+
+	ptscope_vma_stats_add(&s->total, leaf);
+	return 0;
+}
+
+static int ptscope_summary_vma_end(struct ptscope_walk *w,
+				   struct vm_area_struct *vma)
+{
+	struct ptscope_summary *s = w->priv;
+
+	s->vmas++;
+	return 0;
+}
+
+static const struct ptscope_walk_ops ptscope_summary_ops = {
+	.leaf = ptscope_summary_leaf,
+	.vma_end = ptscope_summary_vma_end,
+};
+
+int ptscope_mm_summary(struct mm_struct *mm, bool show_pfn,
+		       struct ptscope_summary *s)
+{
+	struct ptscope_table_count *t = &s->tables;
+	struct ptscope_walk w;
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	ret = ptscope_walk_init(&w, mm, &ptscope_summary_ops, s, show_pfn);
+	if (ret)
+		return ret;
+	ret = ptscope_walk_range(&w, 0, TASK_SIZE_MAX);
+	if (ret >= 0) {
+		ret = 0;
+		*t = w.mm_tables;
+		t->tables[PTSCOPE_LEVEL_PGD] = 1;
+		s->deposited = w.deposited;
+		/* mm_pgtables_bytes() counts pte, pmd and pud tables only. */
+		s->counted_bytes = (t->tables[PTSCOPE_LEVEL_PTE] +
+				    t->tables[PTSCOPE_LEVEL_PMD] +
+				    t->tables[PTSCOPE_LEVEL_PUD] +
+				    s->deposited) * PAGE_SIZE;
+		s->pgtables_bytes = mm_pgtables_bytes(mm);
+	}
+	ptscope_walk_release(&w);
+	return ret;
+}
+
+/* ---- vtop ---------------------------------------------------------------- */
+
+static void ptscope_vtop_add(struct ptscope_vtop *v, int level, u32 index,
+			     void *entryp, bool show_pfn)
+{
+	struct ptscope_vtop_level *l = &v->lvl[v->nr++];
+
+	l->level = level;
+	l->index = index;
+	l->entry_phys = show_pfn ? virt_to_phys(entryp) : 0;
+}
+
+static void ptscope_vtop_stop(struct ptscope_vtop *v, int stop)
+{
+	struct ptscope_vtop_level *l = &v->lvl[v->nr - 1];
+
+	v->stop = stop;
+	v->stop_level = l->level;
+	if (stop == PTSCOPE_VTOP_STOP_LEAF && l->e.pfn) {
+		unsigned long size = l->level == PTSCOPE_LEVEL_PUD ? PUD_SIZE :
+				     l->level == PTSCOPE_LEVEL_PMD ? PMD_SIZE :
+				     PAGE_SIZE;
+
+		v->phys = ((u64)l->e.pfn << PAGE_SHIFT) + (v->addr & (size - 1));
+	}
+}
+
+static int ptscope_vtop_leaf_stop(struct ptscope_vtop *v)
+{
+	u8 state = v->lvl[v->nr - 1].e.state;
+
+	if (state == PTSCOPE_STATE_NONE)
+		return PTSCOPE_VTOP_STOP_NONE;
+	if (state == PTSCOPE_STATE_PRESENT || state == PTSCOPE_STATE_PROTNONE)
+		return PTSCOPE_VTOP_STOP_LEAF;
+	return PTSCOPE_VTOP_STOP_NONPRESENT;
+}
+
+/* The PTE for @addr, read with the RCU + PTL + pmd re-check protocol. */
+static bool ptscope_vtop_read_pte(struct mm_struct *mm, pmd_t *pmdp,
+				  pmd_t pmdval, unsigned long addr,
+				  pte_t *pte, phys_addr_t *phys)
+{
+	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
+	pte_t *ptep;
+	bool ok;
+
+	/* Same protocol as ptscope_copy_pte_table(). */
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmdval, addr);
+	ptl = pte_lockptr(mm, &pmdval);
+	spin_lock(ptl);
+	ok = pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp));
+	if (ok) {
+		*pte = ptep_get(ptep);
+		*phys = virt_to_phys(ptep);
+	}
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return ok;
+}
+
+/* Below the pud: the pmd and, if there is a table, the pte. */
+static void ptscope_vtop_pmd(struct mm_struct *mm, struct ptscope_vtop *v,
+			     pud_t pud, int huge_level, bool show_pfn)
+{
+	unsigned long addr = v->addr;
+	pmd_t *pmdp = pmd_offset(&pud, addr);
+	struct ptscope_vtop_level *l;
+	unsigned int tries = 0;
+	phys_addr_t phys;
+	pmd_t pmd;
+	pte_t pte;
+
+	ptscope_vtop_add(v, PTSCOPE_LEVEL_PMD, pmd_index(addr), pmdp, show_pfn);
+	l = &v->lvl[v->nr - 1];
+again:
+	pmd = ptscope_pmdp_get_lockless(pmdp);
+	if (pmd_none(pmd)) {
+		ptscope_decode_none(PTSCOPE_LEVEL_PMD, &l->e);
+		l->e.raw = pmd_val(pmd);
+		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_NONE);
+		return;
+	}
+	if (huge_level == PTSCOPE_LEVEL_PMD ||
+	    !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
+	    pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd)) {
+		ptscope_decode_pmd(pmd, show_pfn, &l->e);
+		ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
+		return;
+	}
+	ptscope_decode_table(pmd_val(pmd), PTSCOPE_LEVEL_PMD, show_pfn, &l->e);
+	if (pmd_bad(pmd) || huge_level != PTSCOPE_LEVEL_NONE) {
+		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
+		return;
+	}
+	if (!ptscope_vtop_read_pte(mm, pmdp, pmd, addr, &pte, &phys)) {
+		if (++tries < 16)
+			goto again;
+		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
+		return;
+	}
+	l = &v->lvl[v->nr++];
+	l->level = PTSCOPE_LEVEL_PTE;
+	l->index = pte_index(addr);
+	l->entry_phys = show_pfn ? phys : 0;
+	ptscope_decode_pte(pte, show_pfn, &l->e);
+	ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
+}
+
+/* From the pgd down to the pud; the pmd and pte are left to the above. */
+static void ptscope_vtop_walk(struct mm_struct *mm, struct ptscope_vtop *v,
+			      int huge_level, bool show_pfn)
+{
+	unsigned long addr = v->addr;
+	pgd_t *pgdp = pgd_offset(mm, addr);
+	struct ptscope_vtop_level *l;
+	pgd_t pgd = READ_ONCE(*pgdp);
+	p4d_t *p4dp, p4d;
+	pud_t *pudp, pud;
+
+	ptscope_vtop_add(v, PTSCOPE_LEVEL_PGD, pgd_index(addr), pgdp, show_pfn);
+	l = &v->lvl[v->nr - 1];
+	ptscope_decode_table(pgd_val(pgd), PTSCOPE_LEVEL_PGD, show_pfn, &l->e);
+	if (pgtable_l5_enabled()) {
+		if (pgd_none(pgd) || pgd_bad(pgd)) {
+			ptscope_vtop_stop(v, pgd_none(pgd) ?
+					  PTSCOPE_VTOP_STOP_NONE :
+					  PTSCOPE_VTOP_STOP_BAD);
+			return;
+		}
+		p4dp = p4d_offset(&pgd, addr);
+		p4d = READ_ONCE(*p4dp);
+		ptscope_vtop_add(v, PTSCOPE_LEVEL_P4D, p4d_index(addr), p4dp,
+				 show_pfn);
+		l = &v->lvl[v->nr - 1];
+		ptscope_decode_table(p4d_val(p4d), PTSCOPE_LEVEL_P4D, show_pfn,
+				     &l->e);
+	} else {
+		/* Folded: the pgd entry is the p4d entry. */
+		p4d = *p4d_offset(&pgd, addr);
+	}
+	if (p4d_none(p4d) || p4d_bad(p4d)) {
+		ptscope_vtop_stop(v, p4d_none(p4d) ? PTSCOPE_VTOP_STOP_NONE :
+				  PTSCOPE_VTOP_STOP_BAD);
+		return;
+	}
+
+	pudp = pud_offset(&p4d, addr);
+	pud = READ_ONCE(*pudp);
+	ptscope_vtop_add(v, PTSCOPE_LEVEL_PUD, pud_index(addr), pudp, show_pfn);
+	l = &v->lvl[v->nr - 1];
+	if (pud_none(pud)) {
+		ptscope_decode_none(PTSCOPE_LEVEL_PUD, &l->e);
+		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_NONE);
+		return;
+	}
+	if (huge_level == PTSCOPE_LEVEL_PUD || ptscope_pud_leaf(pud) ||
+	    pud_devmap(pud)) {
+		ptscope_decode_pud(pud, show_pfn, &l->e);
+		ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
+		return;
+	}
+	ptscope_decode_table(pud_val(pud), PTSCOPE_LEVEL_PUD, show_pfn, &l->e);
+	if (pud_bad(pud) || !pud_present(pud)) {
+		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
+		return;
+	}
+	ptscope_vtop_pmd(mm, v, pud, huge_level, show_pfn);
+}
+
+int ptscope_vtop(struct mm_struct *mm, unsigned long addr, bool show_pfn,
+		 struct ptscope_vtop *v)
+{
+	struct vm_area_struct *vma;
+
+	memset(v, 0, sizeof(*v));
+	v->addr = addr;
+	v->stop = PTSCOPE_VTOP_STOP_NO_VMA;
+	if (addr >= TASK_SIZE_MAX)
+		return 0;
+	/* One short walk: the VMA and its tables stay put while held. */
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	vma = vma_lookup(mm, addr);
+	if (vma) {
+		v->vm_start = vma->vm_start;
+		v->vm_end = vma->vm_end;
+		v->vm_flags = vma->vm_flags;
+		ptscope_vtop_walk(mm, v, ptscope_vma_huge_level(vma), show_pfn);
+	}
+	mmap_read_unlock(mm);
+	return 0;
+}

@@ -104,6 +104,17 @@ enum ptscope_cmd {
 	PTSCOPE_CMD_MAX = __PTSCOPE_CMD_CNT - 1
 };
 
+/* Where a vtop walk ended (PTSCOPE_VTOP_STOP). */
+enum ptscope_vtop_stop {
+	PTSCOPE_VTOP_STOP_NO_VMA,	/* address outside every VMA: not walked */
+	PTSCOPE_VTOP_STOP_NONE,		/* empty entry at the stop level */
+	PTSCOPE_VTOP_STOP_LEAF,		/* present or protnone leaf */
+	PTSCOPE_VTOP_STOP_NONPRESENT,	/* swap, migration, marker, ... */
+	PTSCOPE_VTOP_STOP_BAD,		/* corrupt entry (p?d_bad) */
+
+	__PTSCOPE_VTOP_STOP_CNT
+};
+
 /* Top-level attributes. */
 enum ptscope_attr {
 	PTSCOPE_A_UNSPEC,
@@ -117,7 +128,7 @@ enum ptscope_attr {
 	PTSCOPE_A_SUMMARY,		/* nest: PTSCOPE_SUM_* */
 	PTSCOPE_A_VMA,			/* nest: PTSCOPE_VMA_* */
 	PTSCOPE_A_RANGE,		/* nest: PTSCOPE_RANGE_* */
-	PTSCOPE_A_VTOP_LEVEL,		/* nest: PTSCOPE_VTOP_* (one per level) */
+	PTSCOPE_A_VTOP,			/* nest: PTSCOPE_VTOP_* */
 	PTSCOPE_A_STATS,		/* nest: statistics (statistics issue) */
 
 	__PTSCOPE_A_CNT,
@@ -148,7 +159,74 @@ enum ptscope_info_attr {
 	PTSCOPE_INFO_MAX = __PTSCOPE_INFO_CNT - 1
 };
 
-/* PTSCOPE_A_RANGE: one leaf, or a run of alike leaves. */
+/*
+ * PTSCOPE_SUM_STATS and PTSCOPE_VMA_STATS: leaf aggregates.  Every size
+ * is in base pages (a 2 MiB leaf counts 512); all attributes are u64.
+ */
+enum ptscope_stat_attr {
+	PTSCOPE_STAT_UNSPEC,
+	PTSCOPE_STAT_PAD,
+	PTSCOPE_STAT_LEAVES_PTE,	/* present leaves at each level */
+	PTSCOPE_STAT_LEAVES_PMD,
+	PTSCOPE_STAT_LEAVES_PUD,
+	PTSCOPE_STAT_RSS,		/* present pages */
+	PTSCOPE_STAT_SWAP,		/* swap entries */
+	PTSCOPE_STAT_PROTNONE,		/* PROT_NONE and NUMA-hint entries */
+	PTSCOPE_STAT_MIGRATION,		/* migration entries */
+	PTSCOPE_STAT_OTHER,		/* device, marker, hwpoison, other */
+	PTSCOPE_STAT_DIRTY,		/* present and dirty */
+	PTSCOPE_STAT_ACCESSED,
+	PTSCOPE_STAT_WRITABLE,		/* present and writable */
+	PTSCOPE_STAT_COW,		/* read-only in a writable private VMA */
+	PTSCOPE_STAT_ZERO,		/* mapping the zero page */
+	PTSCOPE_STAT_SHARED,		/* frame mapped more than once */
+	PTSCOPE_STAT_SOFT_DIRTY,
+	PTSCOPE_STAT_TABLES_PTE,	/* page-table pages covering the VMA */
+	PTSCOPE_STAT_TABLES_PMD,
+	PTSCOPE_STAT_TABLES_PUD,
+	PTSCOPE_STAT_TABLES_P4D,
+
+	__PTSCOPE_STAT_CNT,
+	PTSCOPE_STAT_MAX = __PTSCOPE_STAT_CNT - 1
+};
+
+/* PTSCOPE_A_SUMMARY: one process's page-table memory and leaves. */
+enum ptscope_summary_attr {
+	PTSCOPE_SUM_UNSPEC,
+	PTSCOPE_SUM_PAD,
+	PTSCOPE_SUM_TABLES_PGD,		/* u64: page-table pages per level */
+	PTSCOPE_SUM_TABLES_P4D,		/* u64: 0 counted when folded */
+	PTSCOPE_SUM_TABLES_PUD,		/* u64 */
+	PTSCOPE_SUM_TABLES_PMD,		/* u64 */
+	PTSCOPE_SUM_TABLES_PTE,		/* u64 */
+	PTSCOPE_SUM_DEPOSITED,		/* u64: PTE tables THP pmds hold back */
+	PTSCOPE_SUM_COUNTED_BYTES,	/* u64: (pud+pmd+pte+deposited) pages */
+	PTSCOPE_SUM_PGTABLES_BYTES,	/* u64: the kernel's VmPTE */
+	PTSCOPE_SUM_VMAS,		/* u64: VMAs walked */
+	PTSCOPE_SUM_STATS,		/* nest: PTSCOPE_STAT_*, all VMAs */
+
+	__PTSCOPE_SUM_CNT,
+	PTSCOPE_SUM_MAX = __PTSCOPE_SUM_CNT - 1
+};
+
+/* PTSCOPE_A_VMA: one VMA and its leaves. */
+enum ptscope_vma_attr {
+	PTSCOPE_VMA_UNSPEC,
+	PTSCOPE_VMA_PAD,
+	PTSCOPE_VMA_START,		/* u64 */
+	PTSCOPE_VMA_END,		/* u64, exclusive */
+	PTSCOPE_VMA_FLAGS,		/* u64: the kernel's vm_flags */
+	PTSCOPE_VMA_PGOFF,		/* u64: file offset in bytes */
+	PTSCOPE_VMA_STATS,		/* nest: PTSCOPE_STAT_* */
+
+	__PTSCOPE_VMA_CNT,
+	PTSCOPE_VMA_MAX = __PTSCOPE_VMA_CNT - 1
+};
+
+/*
+ * PTSCOPE_A_RANGE: one leaf, or a run of alike leaves.  Also used, with
+ * PTSCOPE_RANGE_INDEX and _ENTRY_PHYS, for each level of a vtop walk.
+ */
 enum ptscope_range_attr {
 	PTSCOPE_RANGE_UNSPEC,
 	PTSCOPE_RANGE_PAD,
@@ -162,9 +240,31 @@ enum ptscope_range_attr {
 	PTSCOPE_RANGE_SWAP_TYPE,	/* u32 */
 	PTSCOPE_RANGE_SWAP_OFFSET,	/* u64: 0 when hidden */
 	PTSCOPE_RANGE_COUNT,		/* u64: leaves in the run */
+	PTSCOPE_RANGE_INDEX,		/* u32: vtop: index in its table */
+	PTSCOPE_RANGE_ENTRY_PHYS,	/* u64: vtop: entry's physical address */
 
 	__PTSCOPE_RANGE_CNT,
 	PTSCOPE_RANGE_MAX = __PTSCOPE_RANGE_CNT - 1
+};
+
+/*
+ * PTSCOPE_A_VTOP: one address translated level by level.  The
+ * PTSCOPE_VTOP_LEVEL nests come top level (pgd) first.
+ */
+enum ptscope_vtop_attr {
+	PTSCOPE_VTOP_UNSPEC,
+	PTSCOPE_VTOP_PAD,
+	PTSCOPE_VTOP_ADDR,		/* u64 */
+	PTSCOPE_VTOP_STOP,		/* u8: enum ptscope_vtop_stop */
+	PTSCOPE_VTOP_STOP_LEVEL,	/* u8: enum ptscope_level */
+	PTSCOPE_VTOP_PHYS,		/* u64: translation (leaf); 0 hidden */
+	PTSCOPE_VTOP_VMA_START,		/* u64: the VMA, if any */
+	PTSCOPE_VTOP_VMA_END,		/* u64 */
+	PTSCOPE_VTOP_VMA_FLAGS,		/* u64 */
+	PTSCOPE_VTOP_LEVEL,		/* nest, repeated: PTSCOPE_RANGE_* */
+
+	__PTSCOPE_VTOP_CNT,
+	PTSCOPE_VTOP_MAX = __PTSCOPE_VTOP_CNT - 1
 };
 
 #endif /* _UAPI_PTSCOPE_H */

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * access.h: the one access rule every front end applies (see DESIGN.md).
+ *
+ * ptrace_may_access() and mm_access() are not exported, so ptscope states
+ * its own rule, as close to /proc/PID/pagemap's as the exported API allows:
+ *
+ *  - a caller may inspect a target if it has CAP_SYS_PTRACE in the target's
+ *    user namespace, or if its fsuid/fsgid equal the target's real,
+ *    effective and saved uid/gid and the target is dumpable
+ *    (SUID_DUMP_USER, or the caller has CAP_SYS_PTRACE over the mm);
+ *  - the caller's own thread group may always be inspected;
+ *  - PFNs, swap offsets and the PFN bits of raw entries are shown only to a
+ *    caller with CAP_SYS_ADMIN in the initial user namespace.
+ *
+ * LSM ptrace hooks (Yama, SELinux) are not consulted:
+ * security_ptrace_access_check() is not exported either.
+ */
+#ifndef _PTSCOPE_ACCESS_H
+#define _PTSCOPE_ACCESS_H
+
+#include <linux/types.h>
+
+struct cred;
+struct mm_struct;
+
+/*
+ * Look @pid up in the current pid namespace, apply the rule for @cred and
+ * return the target's mm with a reference taken by mmget() (drop it with
+ * mmput()).  On failure returns ERR_PTR():
+ *   -EINVAL  pid out of range, or a kernel thread (no mm)
+ *   -ESRCH   no such pid, or the process is exiting or a zombie
+ *   -EPERM   @cred may not inspect the target
+ * and, if @why is not NULL, points *@why at a short static message fit for
+ * an extack or a log line.  May sleep; call without locks held.
+ */
+struct mm_struct *ptscope_target_mm(pid_t pid, const struct cred *cred,
+				    const char **why);
+
+/*
+ * Whether @cred may see PFNs, swap offsets and raw PFN bits.  procfs passes
+ * the opener's file->f_cred (decided when the target is chosen, like
+ * pagemap's open), netlink passes current_cred().
+ */
+bool ptscope_cred_sees_pfn(const struct cred *cred);
+
+#endif /* _PTSCOPE_ACCESS_H */

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * entry.h: the pure entry decoder.  It turns one raw pte, pmd or pud value
+ * into the level, state, flags, frame and swap fields of the UAPI.  It
+ * takes no locks and touches nothing but its arguments (and the zero
+ * page's pfn), so it can run under a spinlock, under RCU or without either.
+ */
+#ifndef _PTSCOPE_ENTRY_H
+#define _PTSCOPE_ENTRY_H
+
+#include <linux/types.h>
+#include <linux/pgtable.h>
+
+struct ptscope_entry {
+	u64 raw;		/* raw value; PFN/offset bits zeroed if hidden */
+	u64 flags;		/* PTSCOPE_F_* */
+	u64 pfn;		/* frame (present, protnone, pfn swap entries) */
+	u64 swap_offset;	/* swap offset (swap state only) */
+	u32 swap_type;		/* swap type (swap state only) */
+	u8 level;		/* enum ptscope_level */
+	u8 state;		/* enum ptscope_state */
+};
+
+/*
+ * @show_pfn false applies pagemap's rule: pfn, swap_offset and the PFN or
+ * offset bits of raw read as zero.  The decoded flags are never hidden.
+ */
+void ptscope_decode_pte(pte_t pte, bool show_pfn, struct ptscope_entry *e);
+void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e);
+void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e);
+
+/*
+ * hugetlb keeps its entries in pmds and puds in pte format (x86's huge_pte
+ * is a pte_t), which is also the pmd/pud leaf format: decode them with
+ * ptscope_decode_pmd() and ptscope_decode_pud().
+ */
+
+/*
+ * A non-leaf entry of @level (it points at the next table): state PRESENT
+ * or NONE, the hardware bits as flags and the table's frame as pfn.
+ */
+void ptscope_decode_table(u64 val, int level, bool show_pfn,
+			  struct ptscope_entry *e);
+
+/* An empty entry found at @level. */
+void ptscope_decode_none(int level, struct ptscope_entry *e);
+
+/* Short lower-case names for text output; never NULL. */
+const char *ptscope_state_name(unsigned int state);
+const char *ptscope_level_name(unsigned int level);
+
+/*
+ * Flag letters for text output, one column per flag, '-' when clear.
+ * @buf must hold PTSCOPE_FLAG_STR_LEN bytes.
+ */
+#define PTSCOPE_FLAG_STR_LEN	32
+void ptscope_flags_str(u64 flags, char *buf);
+
+/* The legend for ptscope_flags_str(), one line, no newline. */
+extern const char ptscope_flags_legend[];
+
+#endif /* _PTSCOPE_ENTRY_H */

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * walk.h: the page-table walker core.
+ *
+ * The walker reads a target mm's tables by hand (walk_page_range() is not
+ * exported), VMA by VMA, and hands each leaf to a visitor.  It knows
+ * nothing about output: front ends (procfs, netlink) supply the visitor.
+ *
+ * Locking, as seen by a visitor:
+ *  - every callback runs with the target's mmap_read_lock held, and with no
+ *    spinlock and no RCU read section held: it may sleep and allocate, but
+ *    it must not take (or drop) the target's mmap lock;
+ *  - between callbacks the walker may drop the mmap lock and reschedule
+ *    (at least after every populated PTE table, every 2 MiB of mapped
+ *    space and every 512 empty entries), then looks the VMA up again, so a
+ *    vm_area_struct pointer must not be kept across callbacks.
+ *
+ * Resuming: a callback returning > 0 stops the walk; ptscope_walk_range()
+ * then returns PTSCOPE_WALK_STOPPED and w->next is the address to resume
+ * from.  Before each leaf callback w->next is preset to leaf->end ("done
+ * with this leaf"); the visitor may lower it to leaf->start to have the
+ * leaf visited again by the next call.  A callback returning < 0 aborts
+ * the walk with that error.
+ */
+#ifndef _PTSCOPE_WALK_H
+#define _PTSCOPE_WALK_H
+
+#include <linux/types.h>
+#include <linux/mm_types.h>
+
+#include "uapi/ptscope.h"
+#include "entry.h"
+
+struct ptscope_walk;
+
+/* One leaf, or (with w->holes) one empty range found at e.level. */
+struct ptscope_leaf {
+	unsigned long start;	/* clipped to the VMA and the walked range */
+	unsigned long end;	/* exclusive */
+	struct ptscope_entry e;	/* e.pfn is the frame mapped at start */
+};
+
+struct ptscope_walk_ops {
+	/* Required.  Called for each leaf in address order. */
+	int (*leaf)(struct ptscope_walk *w, const struct ptscope_leaf *leaf);
+	/*
+	 * Optional.  vma_start is called when the walk enters a VMA, also
+	 * when it (re)starts in its middle (w->next preset to the cursor);
+	 * vma_end when the cursor reaches min(vm_end, end) (w->next preset
+	 * to that address).  If the VMA changed while the lock was dropped,
+	 * vma_start is called again for the new one: aggregators reset there.
+	 */
+	int (*vma_start)(struct ptscope_walk *w, struct vm_area_struct *vma);
+	int (*vma_end)(struct ptscope_walk *w, struct vm_area_struct *vma);
+};
+
+#define PTSCOPE_WALK_STOPPED	1
+
+/* Page-table pages seen, indexed by enum ptscope_level (PTE..P4D used). */
+struct ptscope_table_count {
+	u64 tables[__PTSCOPE_LEVEL_CNT];
+};
+
+struct ptscope_walk {
+	/* Set by ptscope_walk_init(); the caller may change the bools. */
+	struct mm_struct *mm;
+	const struct ptscope_walk_ops *ops;
+	void *priv;
+	bool show_pfn;		/* decode with PFNs visible */
+	bool holes;		/* also report empty ranges inside VMAs */
+
+	/* Output. */
+	unsigned long next;	/* where to resume */
+	/*
+	 * Distinct tables entered since init, each counted once even if
+	 * several VMAs share it, and distinct tables entered in the current
+	 * VMA (reset before vma_start).  Deposited PTE tables held by
+	 * anonymous THP and huge-zero pmds are counted in @deposited.
+	 */
+	struct ptscope_table_count mm_tables;
+	struct ptscope_table_count vma_tables;
+	u64 deposited;
+
+	/* Valid inside callbacks only (see the locking rules above). */
+	struct vm_area_struct *vma;
+
+	/* Private to walk.c. */
+	pte_t *ptes;			/* one PTE table, copied out */
+	unsigned long *pte_shared;	/* bitmap: mapcount > 1 */
+	long budget;			/* work left before dropping the lock */
+	unsigned long cursor;		/* everything below is done */
+	bool in_vma;			/* vma_start called, vma_end not yet */
+	bool anon;			/* current VMA is anonymous */
+	u8 huge_level;			/* hugetlb leaf level, or LEVEL_NONE */
+	unsigned long vma_start_addr;	/* vm_start of the current VMA */
+	u64 last_table[__PTSCOPE_LEVEL_CNT];
+	u64 vma_last_table[__PTSCOPE_LEVEL_CNT];
+};
+
+/* Allocates the per-walk PTE buffer; GFP_KERNEL.  0 or -ENOMEM. */
+int ptscope_walk_init(struct ptscope_walk *w, struct mm_struct *mm,
+		      const struct ptscope_walk_ops *ops, void *priv,
+		      bool show_pfn);
+void ptscope_walk_release(struct ptscope_walk *w);
+/* Forget table counts and VMA state, e.g. before walking from scratch. */
+void ptscope_walk_reset(struct ptscope_walk *w);
+
+/*
+ * Walk [start, end) of w->mm (start rounded down, end up to pages).  The
+ * caller holds a reference on the mm (mmget) and no locks; the walker
+ * takes mmap_read_lock_killable itself.  Returns 0 when the whole range
+ * was walked (w->next == end), PTSCOPE_WALK_STOPPED, -EINTR on a fatal
+ * signal or a callback's negative error; w->next is valid in every case.
+ */
+int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
+		       unsigned long end);
+
+/* ---- ptdump-style coalescer --------------------------------------- */
+
+struct ptscope_range {
+	unsigned long start, end;
+	struct ptscope_entry e;	/* of the first leaf; e.pfn = first frame */
+	u64 count;		/* leaves merged */
+	unsigned long vma_start;
+};
+
+/*
+ * emit() returns 0 when the range was consumed, > 0 when there was no room
+ * (the range will be produced again after resuming) or < 0 on error.
+ */
+typedef int (*ptscope_emit_fn)(void *priv, const struct ptscope_range *r);
+
+struct ptscope_coalescer {
+	ptscope_emit_fn emit;
+	void *priv;
+	bool per_page;		/* never merge: one range per leaf */
+	bool pending;
+	struct ptscope_range cur;
+	unsigned long resume;	/* after a failed emit: resume here */
+};
+
+void ptscope_coalesce_init(struct ptscope_coalescer *c, bool per_page,
+			   ptscope_emit_fn emit, void *priv);
+/*
+ * Feed one leaf.  A new range starts when level, state, flags or VMA change
+ * or the leaf is not contiguous.  On a failed emit returns its value and
+ * sets c->resume: the pending range and @leaf are dropped and must be fed
+ * again from c->resume (a leaf visitor sets w->next = c->resume).
+ */
+int ptscope_coalesce_add(struct ptscope_coalescer *c,
+			 const struct ptscope_leaf *leaf,
+			 unsigned long vma_start);
+/* Emit the pending range, if any; same return convention. */
+int ptscope_coalesce_flush(struct ptscope_coalescer *c);
+
+/* ---- per-VMA aggregates -------------------------------------------- */
+
+struct ptscope_vma_stats {
+	u64 leaves[__PTSCOPE_LEVEL_CNT];	/* present leaves per level */
+	u64 rss;		/* present pages, in base pages */
+	u64 swap;		/* swap entries, in base pages */
+	u64 protnone;		/* PROT_NONE/NUMA-hint entries, base pages */
+	u64 migration;		/* migration entries, base pages */
+	u64 other;		/* device, marker, hwpoison, other */
+	u64 dirty;		/* present and dirty, base pages */
+	u64 accessed;
+	u64 writable;		/* present and writable */
+	u64 cow;		/* read-only in a writable private VMA */
+	u64 zero;		/* mapping the zero page (4K or huge) */
+	u64 shared;		/* frame mapped more than once */
+	u64 soft_dirty;
+	struct ptscope_table_count tables; /* tables covering the VMA */
+};
+
+void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
+			   const struct ptscope_leaf *leaf);
+
+/* ---- per-mm page-table summary ------------------------------------- */
+
+struct ptscope_summary {
+	/* tables[PTE..P4D] as walked; tables[PGD] is 1 */
+	struct ptscope_table_count tables;
+	u64 deposited;		/* PTE tables deposited by THP/huge-zero pmds */
+	u64 counted_bytes;	/* (pte + pmd + pud + deposited) * PAGE_SIZE */
+	u64 pgtables_bytes;	/* mm_pgtables_bytes() after the walk: VmPTE */
+	u64 vmas;
+	struct ptscope_vma_stats total;	/* leaves of all VMAs (tables unused) */
+};
+
+/* Caller holds an mmget() reference on @mm and no locks. */
+int ptscope_mm_summary(struct mm_struct *mm, bool show_pfn,
+		       struct ptscope_summary *s);
+
+/* ---- vtop: one address, every level -------------------------------- */
+
+struct ptscope_vtop_level {
+	u8 level;		/* enum ptscope_level */
+	u32 index;		/* index of the entry within its table */
+	u64 entry_phys;		/* physical address of the entry; 0 hidden */
+	struct ptscope_entry e;	/* raw and decoded; tables: state PRESENT */
+};
+
+struct ptscope_vtop {
+	unsigned long addr;
+	unsigned int nr;	/* valid entries in lvl[], top level first */
+	struct ptscope_vtop_level lvl[__PTSCOPE_LEVEL_CNT];
+	u8 stop_level;		/* enum ptscope_level where the walk ended */
+	u8 stop;		/* enum ptscope_vtop_stop (UAPI) */
+	u64 phys;		/* translated address (LEAF only); 0 hidden */
+	unsigned long vm_start, vm_end, vm_flags;	/* the VMA, if any */
+};
+
+/* Caller holds an mmget() reference on @mm and no locks. */
+int ptscope_vtop(struct mm_struct *mm, unsigned long addr, bool show_pfn,
+		 struct ptscope_vtop *out);
+
+#endif /* _PTSCOPE_WALK_H */

@@ -1,0 +1,1001 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-walk: the walker and its procfs view, page for page against the
+ * kernel's own views.
+ *
+ * For each layout built by the "layout" scenario program, and each stage
+ * of it, every page of every VMA of every process involved is compared
+ * with /proc/PID/pagemap (present, swapped, PFN, swap type and offset,
+ * soft-dirty), each VMA with /proc/PID/smaps (Rss, Swap, AnonHugePages,
+ * hugetlb), and the page-table pages with VmPTE in /proc/PID/status.
+ * Layout-specific checks then test known answers (which pages exist, which
+ * are writable, shared, copy-on-write, zero, huge...).
+ *
+ * Run as root, it runs everything as root, then again in a child that
+ * drops to uid/gid 1000 (PFNs hidden, other users' processes denied).
+ * Run as an unprivileged user, it runs the unprivileged pass only.
+ *
+ *   test-walk [LAYOUT...]
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pt_oracle.h"
+
+#define PG		4096UL
+#define BIG_VMA		(1UL << 30)	/* larger VMAs: only walked rows */
+#define USER_TOP	(1UL << 56)
+
+static bool show_pfn;
+static const char *who = "root";
+
+static bool row_mapped(const struct pt_row *r)
+{
+	return r && (r->state == PT_PRESENT || r->state == PT_PROTNONE);
+}
+
+static bool row_swapish(const struct pt_row *r)
+{
+	return r && r->state >= PT_SWAP && r->state <= PT_OTHER;
+}
+
+static uint64_t raw_pfn_mask(const struct pt_row *r)
+{
+	if (!strcmp(r->level, "pud"))
+		return 0x000fffffc0000000ULL;
+	if (!strcmp(r->level, "pmd"))
+		return 0x000fffffffe00000ULL;
+	return 0x000ffffffffff000ULL;
+}
+
+/* One page: module row (or none) against its pagemap entry.  NULL if ok. */
+static const char *compare_page(const struct pt_row *r, unsigned long addr,
+				uint64_t pm, bool vma_sd, char *why, size_t len)
+{
+	bool mod_sd = r && pt_flag(r, PTF_SOFT_DIRTY);
+
+	if (row_mapped(r) != !!(pm & PM_PRESENT)) {
+		snprintf(why, len, "present: module %s, pagemap %d",
+			 r ? r->level : "none", !!(pm & PM_PRESENT));
+		return why;
+	}
+	if (row_swapish(r) != !!(pm & PM_SWAP)) {
+		snprintf(why, len, "swapped: module %d, pagemap %d",
+			 row_swapish(r), !!(pm & PM_SWAP));
+		return why;
+	}
+	if (row_mapped(r)) {
+		uint64_t want = r->pfn + ((addr - r->start) >> 12);
+
+		if (show_pfn && (pm & PM_PFN_MASK) != want) {
+			snprintf(why, len, "pfn: module %" PRIx64 ", pagemap %" PRIx64,
+				 want, (uint64_t)(pm & PM_PFN_MASK));
+			return why;
+		}
+		if (!show_pfn && (r->pfn || (r->raw & raw_pfn_mask(r)) ||
+				  (pm & PM_PFN_MASK))) {
+			snprintf(why, len, "pfn not hidden: pfn %" PRIx64 " raw %" PRIx64,
+				 r->pfn, r->raw);
+			return why;
+		}
+	}
+	if (r && r->state == PT_SWAP) {
+		if (PM_SWAP_TYPE(pm) != r->swap_type) {
+			snprintf(why, len, "swap type: module %u, pagemap %u",
+				 r->swap_type, (unsigned int)PM_SWAP_TYPE(pm));
+			return why;
+		}
+		if (show_pfn ? PM_SWAP_OFFSET(pm) != r->swap_offset :
+			       r->swap_offset != 0) {
+			snprintf(why, len, "swap offset: module %" PRIx64 ", pagemap %" PRIx64,
+				 r->swap_offset, (uint64_t)PM_SWAP_OFFSET(pm));
+			return why;
+		}
+	}
+	/* pagemap also reports VM_SOFTDIRTY VMAs as soft-dirty throughout. */
+	if (!!(pm & PM_SOFT_DIRTY) != (mod_sd || vma_sd)) {
+		snprintf(why, len, "soft-dirty: module %d (vma sd %d), pagemap %d",
+			 mod_sd, vma_sd, !!(pm & PM_SOFT_DIRTY));
+		return why;
+	}
+	return NULL;
+}
+
+static int compare_range(pid_t pid, const struct pt_row *rows, int n,
+			 unsigned long start, unsigned long end, bool vma_sd,
+			 unsigned long *pages)
+{
+	static uint64_t pm[65536];
+	int bad = 0;
+	char why[160];
+
+	while (start < end) {
+		size_t cnt = (end - start) / PG, i;
+
+		if (cnt > 65536)
+			cnt = 65536;
+		if (pt_pagemap_read(pid, start, cnt, pm)) {
+			pt_fail("%s: pagemap read of pid %d at %lx failed", who,
+				pid, start);
+			return 1;
+		}
+		for (i = 0; i < cnt; i++) {
+			unsigned long a = start + i * PG;
+			const struct pt_row *r = pt_find_row(rows, n, a);
+
+			if (r && r->state == PT_NONE)
+				r = NULL;
+			if (compare_page(r, a, pm[i], vma_sd, why, sizeof(why))) {
+				if (bad < 5)
+					printf("  pid %d page %lx: %s\n", pid, a, why);
+				bad++;
+			}
+		}
+		*pages += cnt;
+		start += cnt * PG;
+	}
+	return bad;
+}
+
+/* Every page of every VMA of pid against pagemap; per-VMA smaps. */
+static void check_process(const char *tag, pid_t pid)
+{
+	struct pt_row *rows = NULL;
+	struct pt_vma *vmas = NULL;
+	unsigned long pages = 0;
+	int n, nv, i, j, bad = 0, smaps_bad = 0;
+
+	n = pt_read_pages(pid, 0, 0, &rows);
+	if (n < 0) {
+		pt_fail("%s/pages/%s: reading /proc/ptscope/pages for %d: %s",
+			tag, who, pid, strerror(-n));
+		return;
+	}
+	nv = pt_read_smaps(pid, &vmas);
+	if (nv < 0) {
+		pt_fail("%s/smaps/%s: %s", tag, who, strerror(-nv));
+		free(rows);
+		return;
+	}
+	for (i = 0; i < nv; i++) {
+		struct pt_vma *v = &vmas[i];
+		unsigned long rss = 0, swap = 0, ahp = 0;
+		bool hugetlb = v->kernel_page_kb != 4;
+
+		if (v->start >= USER_TOP)
+			continue;	/* [vsyscall]: not a real VMA */
+		if (v->end - v->start <= BIG_VMA) {
+			bad += compare_range(pid, rows, n, v->start, v->end,
+					     v->vm_softdirty, &pages);
+		} else {
+			for (j = 0; j < n; j++)
+				if (rows[j].start >= v->start &&
+				    rows[j].end <= v->end)
+					bad += compare_range(pid, rows, n,
+							     rows[j].start,
+							     rows[j].end,
+							     v->vm_softdirty,
+							     &pages);
+		}
+		for (j = 0; j < n; j++) {
+			const struct pt_row *r = &rows[j];
+			unsigned long kb = (r->end - r->start) >> 10;
+
+			if (r->start < v->start || r->end > v->end)
+				continue;
+			if (row_mapped(r) && !pt_flag(r, PTF_SPECIAL) &&
+			    !pt_flag(r, PTF_ZERO)) {
+				rss += kb;
+				if (!hugetlb && !strcmp(r->level, "pmd"))
+					ahp += kb;
+			}
+			if (r->state == PT_SWAP)
+				swap += kb;
+		}
+		if (hugetlb ? rss != v->hugetlb :
+			      rss != v->rss || ahp != v->anon_huge) {
+			printf("  pid %d vma %lx-%lx %s: module rss %lu thp %lu, smaps rss %lu thp %lu hugetlb %lu\n",
+			       pid, v->start, v->end, v->name, rss, ahp, v->rss,
+			       v->anon_huge, v->hugetlb);
+			smaps_bad++;
+		}
+		if (swap != v->swap) {
+			printf("  pid %d vma %lx-%lx %s: module swap %lu, smaps %lu\n",
+			       pid, v->start, v->end, v->name, swap, v->swap);
+			smaps_bad++;
+		}
+	}
+	if (bad)
+		pt_fail("%s/pagemap/%s: pid %d: %d of %lu pages differ", tag,
+			who, pid, bad, pages);
+	else
+		pt_pass("%s/pagemap/%s: pid %d: %lu pages in %d VMAs agree",
+			tag, who, pid, pages, nv);
+	if (smaps_bad)
+		pt_fail("%s/smaps/%s: pid %d: %d VMA figures differ", tag, who,
+			pid, smaps_bad);
+	else
+		pt_pass("%s/smaps/%s: pid %d: Rss, Swap, AnonHugePages and hugetlb agree",
+			tag, who, pid);
+	free(rows);
+	free(vmas);
+}
+
+/* (pte + pmd + pud + deposited) tables from the summary against VmPTE. */
+static void check_vmpte(const char *tag, pid_t pid)
+{
+	unsigned long pte = 0, pmd = 0, pud = 0, dep = 0, v;
+	char sel[32], *buf, *line, *save;
+	long vmpte;
+
+	snprintf(sel, sizeof(sel), "%d\n", pid);
+	buf = pt_proc_query("summary", sel);
+	if (!buf) {
+		pt_fail("%s/vmpte/%s: summary of %d: %s", tag, who, pid,
+			strerror(errno));
+		return;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "pte %lu", &v) == 1)
+			pte = v;
+		else if (sscanf(line, "pmd %lu", &v) == 1)
+			pmd = v;
+		else if (sscanf(line, "pud %lu", &v) == 1)
+			pud = v;
+		else if (sscanf(line, "deposited %lu", &v) == 1)
+			dep = v;
+	}
+	free(buf);
+	vmpte = pt_status_kb(pid, "VmPTE");
+	if (vmpte < 0 || (unsigned long)vmpte != (pte + pmd + pud + dep) * 4)
+		pt_fail("%s/vmpte/%s: pid %d: tables pte %lu pmd %lu pud %lu deposited %lu = %lu kB, VmPTE %ld kB",
+			tag, who, pid, pte, pmd, pud, dep,
+			(pte + pmd + pud + dep) * 4, vmpte);
+	else
+		pt_pass("%s/vmpte/%s: pid %d: %ld kB = pte %lu + pmd %lu + pud %lu + deposited %lu",
+			tag, who, pid, vmpte, pte, pmd, pud, dep);
+}
+
+/*
+ * The coalesced view: per VMA, the pages its ranges cover as mapped or
+ * swapped equal pagemap's counts; no range crosses a VMA; no two adjacent
+ * ranges of one VMA could have been merged.
+ */
+static void check_ranges(const char *tag, pid_t pid)
+{
+	static uint64_t pm[65536];
+	struct pt_row *rows = NULL;
+	struct pt_vma *vmas = NULL;
+	int n, nv, i, j, bad = 0, vmas_checked = 0;
+
+	n = pt_read_rows("ranges", pid, 0, 0, &rows);
+	nv = pt_read_smaps(pid, &vmas);
+	if (n < 0 || nv < 0) {
+		pt_fail("%s/ranges/%s: pid %d unreadable", tag, who, pid);
+		goto out;
+	}
+	for (i = 0; i < nv; i++) {
+		struct pt_vma *v = &vmas[i];
+		unsigned long mod_mapped = 0, mod_swap = 0, pm_mapped = 0;
+		unsigned long pm_swap = 0, a;
+
+		if (v->start >= USER_TOP || v->end - v->start > BIG_VMA)
+			continue;
+		for (j = 0; j < n; j++) {
+			const struct pt_row *r = &rows[j];
+			unsigned long pages = (r->end - r->start) / PG;
+
+			if (r->end <= v->start || r->start >= v->end)
+				continue;
+			if (r->start < v->start || r->end > v->end) {
+				printf("  range %lx-%lx crosses VMA %lx-%lx\n",
+				       r->start, r->end, v->start, v->end);
+				bad++;
+			}
+			if (row_mapped(r))
+				mod_mapped += pages;
+			else if (row_swapish(r))
+				mod_swap += pages;
+			if (j + 1 < n && rows[j + 1].start == r->end &&
+			    rows[j + 1].end <= v->end &&
+			    !strcmp(rows[j + 1].level, r->level) &&
+			    rows[j + 1].state == r->state &&
+			    !strcmp(rows[j + 1].flags, r->flags) &&
+			    (r->state != PT_SWAP ||
+			     rows[j + 1].swap_type == r->swap_type)) {
+				printf("  ranges at %lx and %lx not merged\n",
+				       r->start, rows[j + 1].start);
+				bad++;
+			}
+		}
+		for (a = v->start; a < v->end;) {
+			size_t cnt = (v->end - a) / PG, k;
+
+			if (cnt > 65536)
+				cnt = 65536;
+			if (pt_pagemap_read(pid, a, cnt, pm)) {
+				bad++;
+				break;
+			}
+			for (k = 0; k < cnt; k++) {
+				pm_mapped += !!(pm[k] & PM_PRESENT);
+				pm_swap += !!(pm[k] & PM_SWAP);
+			}
+			a += cnt * PG;
+		}
+		if (mod_mapped != pm_mapped || mod_swap != pm_swap) {
+			printf("  pid %d vma %lx-%lx: ranges mapped %lu swapped %lu, pagemap %lu %lu\n",
+			       pid, v->start, v->end, mod_mapped, mod_swap,
+			       pm_mapped, pm_swap);
+			bad++;
+		}
+		vmas_checked++;
+	}
+	if (bad)
+		pt_fail("%s/ranges/%s: pid %d: %d problems in %d ranges", tag,
+			who, pid, bad, n);
+	else
+		pt_pass("%s/ranges/%s: pid %d: %d ranges match pagemap in %d VMAs",
+			tag, who, pid, n, vmas_checked);
+out:
+	free(rows);
+	free(vmas);
+}
+
+/* The per-VMA view lists exactly the VMAs of maps, with smaps' Swap. */
+static void check_vmas(const char *tag, pid_t pid)
+{
+	struct pt_vma *vmas = NULL;
+	char sel[32], *buf, *line, *save;
+	int nv, i = 0, bad = 0, seen = 0;
+
+	snprintf(sel, sizeof(sel), "%d\n", pid);
+	buf = pt_proc_query("vmas", sel);
+	nv = pt_read_smaps(pid, &vmas);
+	if (!buf || nv < 0) {
+		pt_fail("%s/vmas/%s: pid %d unreadable", tag, who, pid);
+		goto out;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long start, end, rss, swap, protnone;
+		char perms[8], name[256] = "";
+		int pos = 0;
+
+		if (line[0] == '#')
+			continue;
+		if (sscanf(line, "    rss=%luK swap=%luK protnone=%luK", &rss,
+			   &swap, &protnone) == 3) {
+			if (i > 0 && vmas[i - 1].swap != swap) {
+				printf("  vma %lx: swap %lu, smaps %lu\n",
+				       vmas[i - 1].start, swap,
+				       vmas[i - 1].swap);
+				bad++;
+			}
+			continue;
+		}
+		if (line[0] == ' ')
+			continue;
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s%n", &start, &end,
+			   perms, &pos) != 3) {
+			bad++;
+			continue;
+		}
+		while (line[pos] == ' ')
+			pos++;
+		snprintf(name, sizeof(name), "%s", line + pos);
+		seen++;
+		if (i >= nv || vmas[i].start != start || vmas[i].end != end ||
+		    strcmp(vmas[i].perms, perms) || strcmp(vmas[i].name, name)) {
+			printf("  vma line '%s' vs maps '%lx-%lx %s %s'\n", line,
+			       i < nv ? vmas[i].start : 0,
+			       i < nv ? vmas[i].end : 0,
+			       i < nv ? vmas[i].perms : "",
+			       i < nv ? vmas[i].name : "");
+			bad++;
+		}
+		i++;
+	}
+	/* maps may end with [vsyscall], which is no VMA of the mm. */
+	if (i < nv && !(i == nv - 1 && vmas[i].start >= USER_TOP))
+		bad++;
+	if (bad)
+		pt_fail("%s/vmas/%s: pid %d: %d differences from maps/smaps",
+			tag, who, pid, bad);
+	else
+		pt_pass("%s/vmas/%s: pid %d: %d VMAs match maps and smaps Swap",
+			tag, who, pid, seen);
+out:
+	free(buf);
+	free(vmas);
+}
+
+/* ---- layout-specific known answers ---- */
+
+struct region_rows {
+	struct pt_row *rows;
+	int n;
+};
+
+static int region_rows(pid_t pid, const struct pt_region *r,
+		       struct region_rows *rr)
+{
+	rr->n = pt_read_pages(pid, r->addr, r->addr + r->len, &rr->rows);
+	return rr->n < 0 ? rr->n : 0;
+}
+
+/* Counts pages of the region whose row satisfies pred. */
+static unsigned long count_pages(const struct region_rows *rr,
+				 bool (*pred)(const struct pt_row *))
+{
+	unsigned long pages = 0;
+	int i;
+
+	for (i = 0; i < rr->n; i++)
+		if (pred(&rr->rows[i]))
+			pages += (rr->rows[i].end - rr->rows[i].start) / PG;
+	return pages;
+}
+
+static bool is_present(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT;
+}
+
+static bool is_writable(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT && pt_flag(r, PTF_WRITE);
+}
+
+static bool is_cow(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT && pt_flag(r, PTF_COW);
+}
+
+static bool is_shared(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT && pt_flag(r, PTF_SHARED);
+}
+
+static bool is_zero(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT && pt_flag(r, PTF_ZERO);
+}
+
+static bool is_protnone(const struct pt_row *r)
+{
+	return r->state == PT_PROTNONE && !pt_flag(r, PTF_PRESENT);
+}
+
+static bool is_swap(const struct pt_row *r)
+{
+	return r->state == PT_SWAP;
+}
+
+static bool is_soft_dirty(const struct pt_row *r)
+{
+	return pt_flag(r, PTF_SOFT_DIRTY);
+}
+
+static bool is_pud_leaf(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT && !strcmp(r->level, "pud") &&
+	       pt_flag(r, PTF_HUGE);
+}
+
+static bool is_huge_zero(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT && !strcmp(r->level, "pmd") &&
+	       pt_flag(r, PTF_ZERO) && !pt_flag(r, PTF_WRITE);
+}
+
+static bool is_pmd_leaf(const struct pt_row *r)
+{
+	return r->state == PT_PRESENT && !strcmp(r->level, "pmd") &&
+	       pt_flag(r, PTF_HUGE);
+}
+
+#define EXPECT(cond, tag, fmt, ...)					\
+	do {								\
+		if (cond)						\
+			pt_pass("%s/%s: " fmt, tag, who, ##__VA_ARGS__);\
+		else							\
+			pt_fail("%s/%s: " fmt, tag, who, ##__VA_ARGS__);\
+	} while (0)
+
+static void known_everyother(const struct pt_scenario *s, const char *tag)
+{
+	const struct pt_region *r = pt_region(s, "r");
+	struct region_rows rr;
+	int i, bad = 0;
+
+	if (!r || region_rows(s->pids[0], r, &rr)) {
+		pt_fail("%s/%s: no region", tag, who);
+		return;
+	}
+	for (i = 0; i < 64; i++) {
+		const struct pt_row *row = pt_find_row(rr.rows, rr.n,
+						       r->addr + i * PG);
+		bool present = row && row->state == PT_PRESENT &&
+			       pt_flag(row, PTF_WRITE) &&
+			       pt_flag(row, PTF_DIRTY);
+
+		if (present != !(i & 1)) {
+			if (bad++ < 3)
+				printf("  page %lx: present+write+dirty %d\n",
+				       r->addr + i * PG, present);
+		}
+	}
+	EXPECT(!bad, tag, "exactly the even pages are present, writable and dirty (%d wrong)",
+	       bad);
+	free(rr.rows);
+}
+
+/* With "holes", ranges tile every VMA of maps exactly, gaps included. */
+static void known_holes(const struct pt_scenario *s, const char *tag)
+{
+	unsigned long covered = 0, mapped = 0, prev_end = 0;
+	struct pt_vma *vmas = NULL;
+	char sel[64], *buf, *line, *save;
+	int nv, i, overlaps = 0;
+
+	snprintf(sel, sizeof(sel), "%d 0 %lx holes\n", s->pids[0], USER_TOP - PG);
+	buf = pt_proc_query("ranges", sel);
+	nv = pt_read_smaps(s->pids[0], &vmas);
+	if (!buf || nv < 0) {
+		pt_fail("%s/holes/%s: unreadable (%s)", tag, who, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < nv; i++)
+		if (vmas[i].start < USER_TOP)
+			mapped += vmas[i].end - vmas[i].start;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long a, b;
+
+		if (line[0] == '#' || sscanf(line, "%lx %lx", &a, &b) != 2)
+			continue;
+		if (a < prev_end)
+			overlaps++;
+		prev_end = b;
+		covered += b - a;
+	}
+	EXPECT(covered == mapped && !overlaps, tag,
+	       "ranges with holes cover all %lu bytes of the VMAs once (%lu, %d overlaps)",
+	       mapped, covered, overlaps);
+out:
+	free(buf);
+	free(vmas);
+}
+
+/* vtop of a present and an absent page against pagemap. */
+static void known_vtop(const struct pt_scenario *s, const char *tag)
+{
+	const struct pt_region *r = pt_region(s, "r");
+	unsigned long long phys = 0;
+	char sel[64], *buf, *p;
+	uint64_t pm;
+
+	if (!r || pt_pagemap_read(s->pids[0], r->addr, 1, &pm)) {
+		pt_fail("%s/vtop/%s: no region", tag, who);
+		return;
+	}
+	snprintf(sel, sizeof(sel), "%d %lx\n", s->pids[0], r->addr + 0x123);
+	buf = pt_proc_query("vtop", sel);
+	p = buf ? strstr(buf, "stop: leaf at pte") : NULL;
+	if (p && show_pfn) {
+		p = strstr(p, "physical address ");
+		if (p)
+			phys = strtoull(p + 17, NULL, 16);
+		EXPECT(phys == ((pm & PM_PFN_MASK) << 12) + 0x123, tag,
+		       "vtop %lx: physical %llx, pagemap pfn %" PRIx64,
+		       r->addr + 0x123, phys, (uint64_t)(pm & PM_PFN_MASK));
+	} else {
+		EXPECT(p && !strstr(buf, "physical address"), tag,
+		       "vtop %lx: leaf at pte%s", r->addr + 0x123,
+		       show_pfn ? "" : ", no physical address shown");
+	}
+	free(buf);
+	snprintf(sel, sizeof(sel), "%d %lx\n", s->pids[0], r->addr + PG);
+	buf = pt_proc_query("vtop", sel);
+	EXPECT(buf && strstr(buf, "stop: empty entry at pte"), tag,
+	       "vtop %lx (untouched page): empty entry at pte", r->addr + PG);
+	free(buf);
+}
+
+static void known_count(const struct pt_scenario *s, const char *tag,
+			const char *region, int pid_idx, const char *what,
+			bool (*pred)(const struct pt_row *),
+			unsigned long want)
+{
+	const struct pt_region *r = pt_region(s, region);
+	struct region_rows rr;
+	unsigned long got;
+
+	if (!r || region_rows(s->pids[pid_idx], r, &rr)) {
+		pt_fail("%s/%s: region %s unreadable", tag, who, region);
+		return;
+	}
+	got = count_pages(&rr, pred);
+	EXPECT(got == want, tag, "pid %d region %s: %lu pages %s (want %lu)",
+	       s->pids[pid_idx], region, got, what, want);
+	free(rr.rows);
+}
+
+/* Same (or different) PFNs for the region in pids[0] and pids[1]. */
+static void known_same_pfns(const struct pt_scenario *s, const char *tag,
+			    bool same)
+{
+	const struct pt_region *r = pt_region(s, "r");
+	struct region_rows a, b;
+	int i, agree = 0, differ = 0;
+
+	if (!show_pfn)
+		return;
+	if (!r || region_rows(s->pids[0], r, &a) ||
+	    region_rows(s->pids[1], r, &b)) {
+		pt_fail("%s/%s: region unreadable", tag, who);
+		return;
+	}
+	for (i = 0; i < a.n && i < b.n; i++) {
+		if (a.rows[i].pfn == b.rows[i].pfn)
+			agree++;
+		else
+			differ++;
+	}
+	EXPECT(a.n == b.n && (same ? !differ : !agree), tag,
+	       "parent and child frames %s (%d same, %d different)",
+	       same ? "identical" : "all different", agree, differ);
+	free(a.rows);
+	free(b.rows);
+}
+
+static void known_threads(const struct pt_scenario *s, const char *tag)
+{
+	struct pt_row *a = NULL, *b = NULL;
+	int na, nb;
+
+	na = pt_read_pages(s->pids[0], 0, 0, &a);
+	nb = pt_read_pages(s->pids[1], 0, 0, &b);
+	EXPECT(na > 0 && na == nb && !memcmp(a, b, na * sizeof(*a)), tag,
+	       "tid %d shows the same page tables as pid %d (%d rows)",
+	       s->pids[1], s->pids[0], na);
+	free(a);
+	free(b);
+}
+
+static void known_reserve(const struct pt_scenario *s, const char *tag)
+{
+	const struct pt_region *r = pt_region(s, "res");
+	struct timespec t0, t1;
+	struct region_rows rr;
+	double ms;
+	int i, ok = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (!r || region_rows(s->pids[0], r, &rr)) {
+		pt_fail("%s/%s: region unreadable", tag, who);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+	for (i = 0; i < 4; i++) {
+		char name[8];
+		const struct pt_region *t;
+		const struct pt_row *row;
+
+		snprintf(name, sizeof(name), "t%d", i);
+		t = pt_region(s, name);
+		row = t ? pt_find_row(rr.rows, rr.n, t->addr) : NULL;
+		if (row && row->state == PT_PRESENT)
+			ok++;
+	}
+	EXPECT(ok == 4 && count_pages(&rr, is_present) == 4, tag,
+	       "64 TiB reservation: exactly the 4 touched pages present (%lu)",
+	       count_pages(&rr, is_present));
+	/* Generous for TCG: the point is that it is not proportional to 64 TiB. */
+	EXPECT(ms < 3000, tag, "64 TiB reservation walked in %.1f ms", ms);
+	free(rr.rows);
+}
+
+static void check_known(const char *name, const struct pt_scenario *s,
+			const char *tag)
+{
+	if (!strcmp(name, "everyother")) {
+		known_everyother(s, tag);
+		known_vtop(s, tag);
+		known_holes(s, tag);
+	} else if (!strcmp(name, "mmap100")) {
+		known_count(s, tag, "r", 0, "present", is_present,
+			    s->stage == 1 ? 0 : 25600);
+	} else if (!strcmp(name, "readonly")) {
+		known_count(s, tag, "r", 0, "present", is_present, 32);
+		known_count(s, tag, "r", 0, "writable", is_writable, 0);
+		known_count(s, tag, "r", 0, "cow", is_cow, 0);
+	} else if (!strcmp(name, "protnone")) {
+		known_count(s, tag, "r", 0, "protnone", is_protnone, 32);
+	} else if (!strcmp(name, "zero")) {
+		known_count(s, tag, "r", 0, "zero page", is_zero, 16);
+		known_count(s, tag, "r", 0, "cow", is_cow, 16);
+	} else if (!strcmp(name, "cow")) {
+		known_count(s, tag, "r", 0, "cow (parent)", is_cow, 32);
+		known_count(s, tag, "r", 1, "cow (child)", is_cow,
+			    s->stage == 1 ? 32 : 0);
+		known_count(s, tag, "r", 1, "writable (child)", is_writable,
+			    s->stage == 1 ? 0 : 32);
+		known_count(s, tag, "r", 0, "shared (parent)", is_shared,
+			    s->stage == 1 ? 32 : 0);
+		known_same_pfns(s, tag, s->stage == 1);
+	} else if (!strcmp(name, "shared")) {
+		known_count(s, tag, "r", 0, "shared", is_shared, 16);
+		known_count(s, tag, "r", 1, "writable", is_writable, 16);
+		known_count(s, tag, "r", 0, "cow", is_cow, 0);
+		known_same_pfns(s, tag, true);
+	} else if (!strcmp(name, "file")) {
+		known_count(s, tag, "priv", 0, "present", is_present, 32);
+		known_count(s, tag, "priv", 0, "writable", is_writable, 8);
+		known_count(s, tag, "priv", 0, "cow", is_cow, 24);
+		known_count(s, tag, "shared", 0, "writable", is_writable, 8);
+	} else if (!strcmp(name, "thp")) {
+		known_count(s, tag, "thp", 0, "in pmd leaves", is_pmd_leaf,
+			    1024);
+	} else if (!strcmp(name, "thpzero")) {
+		known_count(s, tag, "thp", 0, "huge zero page in pmd leaves",
+			    is_huge_zero, 1024);
+	} else if (!strcmp(name, "hugetlb")) {
+		known_count(s, tag, "huge", 0, "in pmd leaves", is_pmd_leaf,
+			    1024);
+	} else if (!strcmp(name, "hugetlb1g")) {
+		known_count(s, tag, "huge", 0, "in pud leaves", is_pud_leaf,
+			    262144);
+	} else if (!strcmp(name, "mlock")) {
+		known_count(s, tag, "r", 0, "present", is_present, 16);
+	} else if (!strcmp(name, "softdirty")) {
+		known_count(s, tag, "r", 0, "soft-dirty", is_soft_dirty, 16);
+	} else if (!strcmp(name, "reserve")) {
+		known_reserve(s, tag);
+	} else if (!strcmp(name, "threads")) {
+		known_threads(s, tag);
+	}
+}
+
+static bool swap_configured(void)
+{
+	char line[256];
+	int lines = 0;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		lines++;
+	fclose(f);
+	return lines > 1;
+}
+
+static void run_layout(const char *name)
+{
+	struct pt_scenario s;
+	char tag[64];
+	int err, i;
+
+	err = pt_scenario_start(&s, name);
+	if (err) {
+		pt_fail("%s/%s: cannot start layout: %s", name, who,
+			strerror(-err));
+		return;
+	}
+	while (!(err = pt_scenario_wait(&s))) {
+		snprintf(tag, sizeof(tag), "%s/%d", name, s.stage);
+		if (s.note[0]) {
+			pt_skip("%s/%s: layout not available here (%s)", tag,
+				who, s.note);
+			break;
+		}
+		if (!strcmp(name, "pageout")) {
+			const struct pt_region *r = pt_region(&s, "r");
+			struct region_rows rr;
+
+			if (!swap_configured()) {
+				pt_skip("%s/%s: no swap device", tag, who);
+			} else if (r && !region_rows(s.pids[0], r, &rr)) {
+				unsigned long sw = count_pages(&rr, is_swap);
+
+				EXPECT(sw > 0 && sw + count_pages(&rr, is_present) == 64,
+				       tag, "%lu of 64 pages swapped out, the rest present",
+				       sw);
+				free(rr.rows);
+			}
+		}
+		for (i = 0; i < s.npids; i++) {
+			check_process(tag, s.pids[i]);
+			check_vmpte(tag, s.pids[i]);
+			check_ranges(tag, s.pids[i]);
+			check_vmas(tag, s.pids[i]);
+		}
+		check_known(name, &s, tag);
+		pt_scenario_continue(&s);
+	}
+	if (err && err != -EPIPE)
+		pt_fail("%s/%s: scenario protocol: %s", name, who,
+			strerror(-err));
+	pt_scenario_end(&s);
+}
+
+/* ---- the procfs contract: syntax, isolation, access ---- */
+
+static int proc_write(int fd, const char *text)
+{
+	return write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 :
+									 -errno;
+}
+
+static void check_procfs_contract(pid_t other_user_pid)
+{
+	char buf[256], sel[64];
+	int fd1, fd2, err;
+	pid_t self = getpid();
+	ssize_t r;
+
+	fd1 = open("/proc/ptscope/summary", O_RDWR);
+	fd2 = open("/proc/ptscope/summary", O_RDWR);
+	if (fd1 < 0 || fd2 < 0) {
+		pt_fail("procfs/%s: open summary: %s", who, strerror(errno));
+		return;
+	}
+	snprintf(sel, sizeof(sel), "%d\n", self);
+	err = proc_write(fd1, sel);
+	EXPECT(!err, "procfs/select-self", "own pid accepted (%s)",
+	       strerror(-err));
+	EXPECT(proc_write(fd1, "garbage\n") == -EINVAL, "procfs/garbage",
+	       "garbage rejected with EINVAL");
+	EXPECT(proc_write(fd1, "1 2 3\n") == -EINVAL, "procfs/extra-args",
+	       "summary with extra fields rejected with EINVAL");
+	EXPECT(proc_write(fd2, "999999\n") == -ESRCH, "procfs/no-such-pid",
+	       "unknown pid rejected with ESRCH");
+	EXPECT(proc_write(fd2, "2\n") == -EINVAL, "procfs/kthread",
+	       "kernel thread (pid 2) rejected with EINVAL");
+	if (other_user_pid > 0)
+		EXPECT(proc_write(fd2, "1\n") == (geteuid() ? -EPERM : 0),
+		       "procfs/pid1", "pid 1 (root) %s",
+		       geteuid() ? "denied with EPERM" : "allowed");
+	/* The garbage writes must not have changed fd1's selection. */
+	r = read(fd1, buf, sizeof(buf) - 1);
+	buf[r > 0 ? r : 0] = '\0';
+	snprintf(sel, sizeof(sel), "pid %d,", self);
+	EXPECT(r > 0 && !strncmp(buf, sel, strlen(sel)), "procfs/selection-kept",
+	       "fd keeps its selection after rejected writes");
+	close(fd1);
+	close(fd2);
+
+	/* Two open files, two targets, read interleaved. */
+	if (other_user_pid > 0 && !geteuid()) {
+		fd1 = open("/proc/ptscope/summary", O_RDWR);
+		fd2 = open("/proc/ptscope/summary", O_RDWR);
+		snprintf(sel, sizeof(sel), "%d", self);
+		proc_write(fd1, sel);
+		snprintf(sel, sizeof(sel), "%d", other_user_pid);
+		proc_write(fd2, sel);
+		r = read(fd1, buf, sizeof(buf) - 1);
+		buf[r > 0 ? r : 0] = '\0';
+		snprintf(sel, sizeof(sel), "pid %d,", self);
+		EXPECT(r > 0 && !strncmp(buf, sel, strlen(sel)),
+		       "procfs/per-fd-target", "each open file keeps its own target");
+		close(fd1);
+		close(fd2);
+	}
+	if (other_user_pid > 0 && geteuid()) {
+		/* Another user's process: denied on every file. */
+		static const char * const files[] = {
+			"/proc/ptscope/pages", "/proc/ptscope/ranges",
+			"/proc/ptscope/vmas", "/proc/ptscope/summary",
+		};
+		unsigned int i, denied = 0;
+
+		snprintf(sel, sizeof(sel), "%d", other_user_pid);
+		for (i = 0; i < 4; i++) {
+			fd1 = open(files[i], O_RDWR);
+			if (fd1 >= 0 && proc_write(fd1, sel) == -EPERM)
+				denied++;
+			if (fd1 >= 0)
+				close(fd1);
+		}
+		EXPECT(denied == 4, "procfs/other-user",
+		       "root's process %d denied on all 4 files (%u)",
+		       other_user_pid, denied);
+	}
+}
+
+static const char * const all_layouts[] = {
+	"everyother", "mmap100", "readonly", "protnone", "zero", "cow",
+	"shared", "file", "thp", "thpzero", "hugetlb", "hugetlb1g", "pageout",
+	"mlock", "softdirty", "reserve", "threads",
+};
+
+static void run_all(int argc, char **argv, pid_t other_user_pid)
+{
+	unsigned int i;
+	int a;
+
+	show_pfn = pt_pfns_visible();
+	check_procfs_contract(other_user_pid);
+	if (argc > 1) {
+		for (a = 1; a < argc; a++)
+			run_layout(argv[a]);
+		return;
+	}
+	for (i = 0; i < sizeof(all_layouts) / sizeof(all_layouts[0]); i++)
+		run_layout(all_layouts[i]);
+}
+
+/* Root: run the unprivileged pass in a child with uid/gid 1000. */
+static void run_user_pass(int argc, char **argv)
+{
+	int fds[2], counts[3] = { 0, 0, 0 };
+	pid_t root_target, child;
+
+	if (pipe(fds))
+		return;
+	/* A root-owned process the user must not be able to inspect. */
+	root_target = fork();
+	if (!root_target) {
+		for (;;)
+			pause();
+	}
+	fflush(stdout);
+	child = fork();
+	if (!child) {
+		close(fds[0]);
+		if (setgroups(0, NULL) || setgid(1000) || setuid(1000)) {
+			pt_fail("user: cannot drop to uid 1000");
+		} else {
+			who = "user";
+			pt_passed = pt_failed = pt_skipped = 0;
+			run_all(argc, argv, root_target);
+		}
+		counts[0] = pt_passed;
+		counts[1] = pt_failed;
+		counts[2] = pt_skipped;
+		if (write(fds[1], counts, sizeof(counts)) != sizeof(counts))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], counts, sizeof(counts)) != sizeof(counts))
+		pt_fail("user: unprivileged pass died");
+	close(fds[0]);
+	waitpid(child, NULL, 0);
+	kill(root_target, SIGKILL);
+	waitpid(root_target, NULL, 0);
+	pt_passed += counts[0];
+	pt_failed += counts[1];
+	pt_skipped += counts[2];
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (access("/proc/ptscope/pages", F_OK)) {
+		pt_fail("setup: /proc/ptscope/pages missing (module not loaded?)");
+		return pt_summary();
+	}
+	if (geteuid()) {
+		who = "user";
+		run_all(argc, argv, 1);
+		return pt_summary();
+	}
+	run_all(argc, argv, 1);
+	run_user_pass(argc, argv);
+	return pt_summary();
+}
