@@ -5,7 +5,7 @@
 #   2. the module's style bar: checkpatch, W=1 and sparse (scripts/style.sh)
 #   3. tests of the VM runner itself (tests/runner)
 #   4. the VM suite (tests/vm) on Debian's 6.1 and 6.12 kernels, each with
-#      4- and 5-level paging
+#      4- and 5-level paging, then the walker suite as uid 1000
 #
 # Each stage's own summary is folded into the total; a stage that dies
 # without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12"
@@ -65,6 +65,12 @@ if [ "$host_only" = 0 ]; then
 			run_stage "VM suite, $k, $l-level" \
 				scripts/vm -q --kernel "$k" --levels "$l" -- run-suite.sh "$@"
 		done
+	done
+	# The root runs already check the unprivileged side in children that
+	# drop to uid 1000; these run the walker suite as that user outright.
+	for k in $kernels; do
+		run_stage "VM walker suite as uid 1000, $k" \
+			scripts/vm -q --kernel "$k" --levels 4 --user -- run-suite.sh walk
 	done
 fi
 

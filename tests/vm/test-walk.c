@@ -841,6 +841,47 @@ static int proc_write(int fd, const char *text)
 									 -errno;
 }
 
+/*
+ * A zombie has no mm left: selecting it must fail with ESRCH, like an
+ * unknown pid.  The oracle is /proc/PID/stat's state letter, 'Z'.
+ */
+static void check_procfs_zombie(int fd)
+{
+	char path[64], stat[256], sel[32], *state;
+	pid_t child = fork();
+	int i, fd_stat;
+	ssize_t n = 0;
+
+	if (child < 0) {
+		pt_fail("procfs/zombie/%s: fork: %s", who, strerror(errno));
+		return;
+	}
+	if (!child)
+		_exit(0);
+	/* Wait until the kernel shows the child as a zombie, unreaped. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", child);
+	for (i = 0; i < 200; i++) {
+		fd_stat = open(path, O_RDONLY);
+		n = fd_stat < 0 ? -1 : read(fd_stat, stat, sizeof(stat) - 1);
+		if (fd_stat >= 0)
+			close(fd_stat);
+		stat[n > 0 ? n : 0] = '\0';
+		state = strrchr(stat, ')');
+		if (state && state[1] == ' ' && state[2] == 'Z')
+			break;
+		usleep(10000);
+	}
+	if (i == 200) {
+		pt_fail("procfs/zombie/%s: child %d never became a zombie",
+			who, child);
+	} else {
+		snprintf(sel, sizeof(sel), "%d\n", child);
+		EXPECT(proc_write(fd, sel) == -ESRCH, "procfs/zombie",
+		       "zombie (pid %d, state Z) rejected with ESRCH", child);
+	}
+	waitpid(child, NULL, 0);
+}
+
 static void check_procfs_contract(pid_t other_user_pid)
 {
 	char buf[256], sel[64];
@@ -866,6 +907,7 @@ static void check_procfs_contract(pid_t other_user_pid)
 	       "unknown pid rejected with ESRCH");
 	EXPECT(proc_write(fd2, "2\n") == -EINVAL, "procfs/kthread",
 	       "kernel thread (pid 2) rejected with EINVAL");
+	check_procfs_zombie(fd2);
 	if (other_user_pid > 0)
 		EXPECT(proc_write(fd2, "1\n") == (geteuid() ? -EPERM : 0),
 		       "procfs/pid1", "pid 1 (root) %s",
