@@ -2,24 +2,90 @@
 /*
  * netlink.c: the generic netlink front end, family "ptscope".
  *
- * Every command has a strict policy; requests are turned into an access
- * check and a walk with a visitor, exactly as procfs does.
+ * Each request becomes an access check (access.c, the same function procfs
+ * uses) and a walk with a visitor (walk.c).  Doit commands (info, summary,
+ * vtop) answer with one message.  Dumps (vmas, ranges) fill one message
+ * per dumpit call and resume by address: the cursor lives in the dump
+ * state, the walker takes and drops the target's mmap lock itself, and
+ * nothing is locked between messages.  Memory per dump is constant: one
+ * walk buffer, whatever the size of the target.
+ *
+ * Like pagemap, a dump reads a live process: it is not an atomic snapshot,
+ * and mappings that change during it are reported as found.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kernel.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
 #include <linux/utsname.h>
-#include <linux/capability.h>
 #include <net/genetlink.h>
 #include <asm/pgtable.h>
 
 #include "uapi/ptscope.h"
 #include "internal.h"
+#include "access.h"
+#include "entry.h"
+#include "walk.h"
 
 static struct genl_family ptscope_genl_family;
 
+/* ---- policies ---------------------------------------------------------- */
+
 static const struct nla_policy ptscope_info_policy[PTSCOPE_A_MAX + 1] = {
 };
+
+static const struct nla_policy ptscope_pid_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy ptscope_vtop_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTSCOPE_A_ADDR] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy ptscope_dump_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTSCOPE_A_START] = { .type = NLA_U64 },
+	[PTSCOPE_A_END] = { .type = NLA_U64 },
+	[PTSCOPE_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_RF_ALL),
+};
+
+/* ---- request helpers ------------------------------------------------------ */
+
+/*
+ * The target of a request, or an ERR_PTR with an extack message.  The mm
+ * comes back with an mmget() reference.
+ */
+static struct mm_struct *ptscope_nl_target(struct nlattr **attrs,
+					   struct netlink_ext_ack *extack)
+{
+	struct mm_struct *mm;
+	const char *why = NULL;
+
+	if (!attrs[PTSCOPE_A_PID]) {
+		NL_SET_ERR_MSG_MOD(extack, "missing pid");
+		return ERR_PTR(-EINVAL);
+	}
+	mm = ptscope_target_mm(nla_get_u32(attrs[PTSCOPE_A_PID]),
+			       current_cred(), &why);
+	if (IS_ERR(mm) && why && extack) {
+		/* @why is a static string, as NL_SET_ERR_MSG's own are. */
+		extack->_msg = why;
+		NL_SET_BAD_ATTR(extack, attrs[PTSCOPE_A_PID]);
+	}
+	return mm;
+}
+
+static int ptscope_put_u64(struct sk_buff *msg, int type, u64 val, int pad)
+{
+	return nla_put_u64_64bit(msg, type, val, pad);
+}
+
+/* ---- info ---------------------------------------------------------------- */
 
 static int ptscope_put_info(struct sk_buff *msg)
 {
@@ -41,8 +107,11 @@ static int ptscope_put_info(struct sk_buff *msg)
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PUD, PTRS_PER_PUD) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_P4D, PTRS_PER_P4D) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PGD, PTRS_PER_PGD) ||
-	    nla_put_u64_64bit(msg, PTSCOPE_INFO_TASK_SIZE, TASK_SIZE_MAX,
-			      PTSCOPE_INFO_PAD))
+	    ptscope_put_u64(msg, PTSCOPE_INFO_TASK_SIZE, TASK_SIZE_MAX,
+			    PTSCOPE_INFO_PAD))
+		goto err_cancel;
+	if (ptscope_cred_sees_pfn(current_cred()) &&
+	    nla_put_flag(msg, PTSCOPE_INFO_SHOW_PFN))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -52,22 +121,24 @@ err_cancel:
 	return -EMSGSIZE;
 }
 
-static int ptscope_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+/* A reply with one header; @fill adds the payload. */
+static int ptscope_nl_reply(struct genl_info *info, u8 cmd, size_t size,
+			    int (*fill)(struct sk_buff *msg, void *arg),
+			    void *arg)
 {
 	struct sk_buff *msg;
 	void *hdr;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0,
-				PTSCOPE_CMD_GET_INFO);
+	hdr = genlmsg_put_reply(msg, info, &ptscope_genl_family, 0, cmd);
 	if (!hdr) {
 		err = -EMSGSIZE;
 		goto err_free;
 	}
-	err = ptscope_put_info(msg);
+	err = fill(msg, arg);
 	if (err)
 		goto err_free;
 	genlmsg_end(msg, hdr);
@@ -78,6 +149,525 @@ err_free:
 	return err;
 }
 
+static int ptscope_fill_info(struct sk_buff *msg, void *arg)
+{
+	return ptscope_put_info(msg);
+}
+
+static int ptscope_nl_get_info(struct sk_buff *skb, struct genl_info *info)
+{
+	return ptscope_nl_reply(info, PTSCOPE_CMD_GET_INFO, NLMSG_GOODSIZE,
+				ptscope_fill_info, NULL);
+}
+
+/* ---- summary --------------------------------------------------------------- */
+
+static int ptscope_put_stats(struct sk_buff *msg, int type,
+			     const struct ptscope_vma_stats *s,
+			     const struct ptscope_table_count *tables)
+{
+	const u64 vals[] = {
+		[PTSCOPE_STAT_LEAVES_PTE] = s->leaves[PTSCOPE_LEVEL_PTE],
+		[PTSCOPE_STAT_LEAVES_PMD] = s->leaves[PTSCOPE_LEVEL_PMD],
+		[PTSCOPE_STAT_LEAVES_PUD] = s->leaves[PTSCOPE_LEVEL_PUD],
+		[PTSCOPE_STAT_RSS] = s->rss,
+		[PTSCOPE_STAT_SWAP] = s->swap,
+		[PTSCOPE_STAT_PROTNONE] = s->protnone,
+		[PTSCOPE_STAT_MIGRATION] = s->migration,
+		[PTSCOPE_STAT_OTHER] = s->other,
+		[PTSCOPE_STAT_DIRTY] = s->dirty,
+		[PTSCOPE_STAT_ACCESSED] = s->accessed,
+		[PTSCOPE_STAT_WRITABLE] = s->writable,
+		[PTSCOPE_STAT_COW] = s->cow,
+		[PTSCOPE_STAT_ZERO] = s->zero,
+		[PTSCOPE_STAT_SHARED] = s->shared,
+		[PTSCOPE_STAT_SOFT_DIRTY] = s->soft_dirty,
+		[PTSCOPE_STAT_TABLES_PTE] = tables->tables[PTSCOPE_LEVEL_PTE],
+		[PTSCOPE_STAT_TABLES_PMD] = tables->tables[PTSCOPE_LEVEL_PMD],
+		[PTSCOPE_STAT_TABLES_PUD] = tables->tables[PTSCOPE_LEVEL_PUD],
+		[PTSCOPE_STAT_TABLES_P4D] = tables->tables[PTSCOPE_LEVEL_P4D],
+	};
+	struct nlattr *nest;
+	int i;
+
+	nest = nla_nest_start(msg, type);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = PTSCOPE_STAT_LEAVES_PTE; i < ARRAY_SIZE(vals); i++) {
+		if (ptscope_put_u64(msg, i, vals[i], PTSCOPE_STAT_PAD)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ptscope_fill_summary(struct sk_buff *msg, void *arg)
+{
+	const struct ptscope_summary *s = arg;
+	const u64 *t = s->tables.tables;
+	struct ptscope_table_count none = { };
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, PTSCOPE_A_SUMMARY);
+	if (!nest)
+		return -EMSGSIZE;
+	if (ptscope_put_u64(msg, PTSCOPE_SUM_TABLES_PGD, t[PTSCOPE_LEVEL_PGD],
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_TABLES_P4D, t[PTSCOPE_LEVEL_P4D],
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_TABLES_PUD, t[PTSCOPE_LEVEL_PUD],
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_TABLES_PMD, t[PTSCOPE_LEVEL_PMD],
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_TABLES_PTE, t[PTSCOPE_LEVEL_PTE],
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_DEPOSITED, s->deposited,
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_COUNTED_BYTES, s->counted_bytes,
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_PGTABLES_BYTES, s->pgtables_bytes,
+			    PTSCOPE_SUM_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_SUM_VMAS, s->vmas, PTSCOPE_SUM_PAD) ||
+	    ptscope_put_stats(msg, PTSCOPE_SUM_STATS, &s->total, &none)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ptscope_nl_get_summary(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ptscope_summary *s;
+	struct mm_struct *mm;
+	int err;
+
+	mm = ptscope_nl_target(info->attrs, info->extack);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		err = -ENOMEM;
+		goto out_mm;
+	}
+	err = ptscope_mm_summary(mm, ptscope_cred_sees_pfn(current_cred()), s);
+	if (!err)
+		err = ptscope_nl_reply(info, PTSCOPE_CMD_GET_SUMMARY,
+				       NLMSG_GOODSIZE, ptscope_fill_summary, s);
+	kfree(s);
+out_mm:
+	mmput(mm);
+	return err;
+}
+
+/* ---- ranges and vtop levels: one entry --------------------------------- */
+
+static int ptscope_put_entry(struct sk_buff *msg, const struct ptscope_entry *e)
+{
+	if (nla_put_u8(msg, PTSCOPE_RANGE_LEVEL, e->level) ||
+	    nla_put_u8(msg, PTSCOPE_RANGE_STATE, e->state) ||
+	    ptscope_put_u64(msg, PTSCOPE_RANGE_FLAGS, e->flags,
+			    PTSCOPE_RANGE_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_RANGE_RAW, e->raw, PTSCOPE_RANGE_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_RANGE_PFN, e->pfn, PTSCOPE_RANGE_PAD))
+		return -EMSGSIZE;
+	if (e->state != PTSCOPE_STATE_SWAP)
+		return 0;
+	if (nla_put_u32(msg, PTSCOPE_RANGE_SWAP_TYPE, e->swap_type) ||
+	    ptscope_put_u64(msg, PTSCOPE_RANGE_SWAP_OFFSET, e->swap_offset,
+			    PTSCOPE_RANGE_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* ---- vtop ------------------------------------------------------------------ */
+
+static int ptscope_put_vtop_level(struct sk_buff *msg,
+				  const struct ptscope_vtop_level *l)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, PTSCOPE_VTOP_LEVEL);
+	if (!nest)
+		return -EMSGSIZE;
+	if (ptscope_put_entry(msg, &l->e) ||
+	    nla_put_u32(msg, PTSCOPE_RANGE_INDEX, l->index) ||
+	    ptscope_put_u64(msg, PTSCOPE_RANGE_ENTRY_PHYS, l->entry_phys,
+			    PTSCOPE_RANGE_PAD)) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ptscope_fill_vtop(struct sk_buff *msg, void *arg)
+{
+	const struct ptscope_vtop *v = arg;
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, PTSCOPE_A_VTOP);
+	if (!nest)
+		return -EMSGSIZE;
+	if (ptscope_put_u64(msg, PTSCOPE_VTOP_ADDR, v->addr, PTSCOPE_VTOP_PAD) ||
+	    nla_put_u8(msg, PTSCOPE_VTOP_STOP, v->stop) ||
+	    nla_put_u8(msg, PTSCOPE_VTOP_STOP_LEVEL, v->stop_level) ||
+	    ptscope_put_u64(msg, PTSCOPE_VTOP_PHYS, v->phys, PTSCOPE_VTOP_PAD))
+		goto err_cancel;
+	if (v->stop != PTSCOPE_VTOP_STOP_NO_VMA &&
+	    (ptscope_put_u64(msg, PTSCOPE_VTOP_VMA_START, v->vm_start,
+			     PTSCOPE_VTOP_PAD) ||
+	     ptscope_put_u64(msg, PTSCOPE_VTOP_VMA_END, v->vm_end,
+			     PTSCOPE_VTOP_PAD) ||
+	     ptscope_put_u64(msg, PTSCOPE_VTOP_VMA_FLAGS, v->vm_flags,
+			     PTSCOPE_VTOP_PAD)))
+		goto err_cancel;
+	for (i = 0; i < v->nr; i++)
+		if (ptscope_put_vtop_level(msg, &v->lvl[i]))
+			goto err_cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+static int ptscope_nl_vtop(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ptscope_vtop *v;
+	struct mm_struct *mm;
+	u64 addr;
+	int err;
+
+	if (!info->attrs[PTSCOPE_A_ADDR]) {
+		GENL_SET_ERR_MSG(info, "missing address");
+		return -EINVAL;
+	}
+	addr = nla_get_u64(info->attrs[PTSCOPE_A_ADDR]);
+	if (addr >= TASK_SIZE_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PTSCOPE_A_ADDR],
+				    "address above the user address space");
+		return -EINVAL;
+	}
+	mm = ptscope_nl_target(info->attrs, info->extack);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v) {
+		err = -ENOMEM;
+		goto out_mm;
+	}
+	err = ptscope_vtop(mm, addr, ptscope_cred_sees_pfn(current_cred()), v);
+	if (!err)
+		err = ptscope_nl_reply(info, PTSCOPE_CMD_VTOP, NLMSG_GOODSIZE,
+				       ptscope_fill_vtop, v);
+	kfree(v);
+out_mm:
+	mmput(mm);
+	return err;
+}
+
+/* ---- dumps: vmas and ranges ---------------------------------------------- */
+
+/*
+ * Per-dump state, allocated in .start and freed in .done.  The dump pins
+ * only the mm_struct (mmgrab); each dumpit call takes a user reference for
+ * the duration of its walk, so a dump never keeps a dead process's memory.
+ */
+struct ptscope_nl_dump {
+	int err;			/* a refused request (see below) */
+	const char *err_msg;
+	struct mm_struct *mm;
+	unsigned long cursor;		/* resume here */
+	unsigned long end;
+	bool done;
+	struct ptscope_walk walk;
+	struct ptscope_coalescer co;
+	struct ptscope_vma_stats vs;
+	struct sk_buff *msg;		/* valid inside dumpit only */
+};
+
+static int ptscope_dump_emit_range(void *priv, const struct ptscope_range *r)
+{
+	struct ptscope_nl_dump *d = priv;
+	struct sk_buff *msg = d->msg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, PTSCOPE_A_RANGE);
+	if (!nest)
+		return 1;
+	if (ptscope_put_u64(msg, PTSCOPE_RANGE_START, r->start,
+			    PTSCOPE_RANGE_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_RANGE_END, r->end, PTSCOPE_RANGE_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_RANGE_COUNT, r->count,
+			    PTSCOPE_RANGE_PAD) ||
+	    ptscope_put_entry(msg, &r->e)) {
+		nla_nest_cancel(msg, nest);
+		return 1;	/* no room: resume with this range */
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ptscope_dump_range_leaf(struct ptscope_walk *w,
+				   const struct ptscope_leaf *leaf)
+{
+	struct ptscope_nl_dump *d = w->priv;
+	int ret;
+
+	ret = ptscope_coalesce_add(&d->co, leaf, w->vma->vm_start);
+	if (ret > 0)
+		w->next = d->co.resume;
+	return ret;
+}
+
+static const struct ptscope_walk_ops ptscope_dump_range_ops = {
+	.leaf = ptscope_dump_range_leaf,
+};
+
+static int ptscope_dump_vma_start(struct ptscope_walk *w,
+				  struct vm_area_struct *vma)
+{
+	struct ptscope_nl_dump *d = w->priv;
+
+	memset(&d->vs, 0, sizeof(d->vs));
+	return 0;
+}
+
+static int ptscope_dump_vma_leaf(struct ptscope_walk *w,
+				 const struct ptscope_leaf *leaf)
+{
+	struct ptscope_nl_dump *d = w->priv;
+
+	ptscope_vma_stats_add(&d->vs, leaf);
+	return 0;
+}
+
+static int ptscope_dump_vma_end(struct ptscope_walk *w,
+				struct vm_area_struct *vma)
+{
+	struct ptscope_nl_dump *d = w->priv;
+	struct sk_buff *msg = d->msg;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, PTSCOPE_A_VMA);
+	if (!nest)
+		goto no_room;
+	if (ptscope_put_u64(msg, PTSCOPE_VMA_START, vma->vm_start,
+			    PTSCOPE_VMA_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_VMA_END, vma->vm_end,
+			    PTSCOPE_VMA_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_VMA_FLAGS, vma->vm_flags,
+			    PTSCOPE_VMA_PAD) ||
+	    ptscope_put_u64(msg, PTSCOPE_VMA_PGOFF,
+			    (u64)vma->vm_pgoff << PAGE_SHIFT, PTSCOPE_VMA_PAD) ||
+	    ptscope_put_stats(msg, PTSCOPE_VMA_STATS, &d->vs, &w->vma_tables)) {
+		nla_nest_cancel(msg, nest);
+		goto no_room;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+
+no_room:
+	/* Walk this VMA again for the next message. */
+	w->next = vma->vm_start;
+	return 1;
+}
+
+static const struct ptscope_walk_ops ptscope_dump_vma_ops = {
+	.vma_start = ptscope_dump_vma_start,
+	.leaf = ptscope_dump_vma_leaf,
+	.vma_end = ptscope_dump_vma_end,
+};
+
+/*
+ * A dump's .start reports a refused request through cb->extack, which not
+ * every kernel provides there (6.1 passes NULL, and the message would be
+ * lost).  Then the error and its message are kept in an otherwise empty
+ * dump state, and the first dumpit call returns them: every kernel sends
+ * a dumpit's extack back with NLMSG_DONE.
+ */
+static int ptscope_dump_refuse(struct netlink_callback *cb,
+			       const struct netlink_ext_ack *why, int err)
+{
+	struct ptscope_nl_dump *d;
+
+	if (cb->extack) {
+		cb->extack->_msg = why->_msg;
+		cb->extack->bad_attr = why->bad_attr;
+		return err;
+	}
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return err;
+	d->err = err;
+	d->err_msg = why->_msg;
+	cb->args[0] = (long)d;
+	return 0;
+}
+
+static int ptscope_dump_start(struct netlink_callback *cb,
+			      const struct ptscope_walk_ops *ops)
+{
+	struct nlattr **attrs = ptscope_genl_dump_attrs(cb);
+	struct netlink_ext_ack why = { };
+	struct ptscope_nl_dump *d;
+	struct mm_struct *mm;
+	u32 flags = 0;
+	u64 start = 0, end = TASK_SIZE_MAX;
+	int err;
+
+	if (attrs[PTSCOPE_A_START])
+		start = nla_get_u64(attrs[PTSCOPE_A_START]);
+	if (attrs[PTSCOPE_A_END])
+		end = nla_get_u64(attrs[PTSCOPE_A_END]);
+	if (attrs[PTSCOPE_A_FLAGS])
+		flags = nla_get_u32(attrs[PTSCOPE_A_FLAGS]);
+	/* First: with no END, a START up there would read as "end before". */
+	if (start >= TASK_SIZE_MAX) {
+		NL_SET_ERR_MSG_ATTR(&why, attrs[PTSCOPE_A_START],
+				    "range starts above the user address space");
+		return ptscope_dump_refuse(cb, &why, -EINVAL);
+	}
+	if (end <= start) {
+		NL_SET_ERR_MSG_MOD(&why, "range end before start");
+		return ptscope_dump_refuse(cb, &why, -EINVAL);
+	}
+	end = min_t(u64, end, TASK_SIZE_MAX);
+
+	mm = ptscope_nl_target(attrs, &why);
+	if (IS_ERR(mm))
+		return ptscope_dump_refuse(cb, &why, PTR_ERR(mm));
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d) {
+		err = -ENOMEM;
+		goto err_mm;
+	}
+	err = ptscope_walk_init(&d->walk, mm, ops, d,
+				ptscope_cred_sees_pfn(current_cred()));
+	if (err)
+		goto err_free;
+	d->walk.holes = !!(flags & PTSCOPE_RF(HOLES));
+	ptscope_coalesce_init(&d->co, flags & PTSCOPE_RF(PER_PAGE),
+			      ptscope_dump_emit_range, d);
+	d->cursor = start;
+	d->end = end;
+	mmgrab(mm);
+	d->mm = mm;
+	mmput(mm);
+	cb->args[0] = (long)d;
+	return 0;
+
+err_free:
+	kfree(d);
+err_mm:
+	mmput(mm);
+	return err;
+}
+
+static int ptscope_dump_vmas_start(struct netlink_callback *cb)
+{
+	return ptscope_dump_start(cb, &ptscope_dump_vma_ops);
+}
+
+static int ptscope_dump_ranges_start(struct netlink_callback *cb)
+{
+	return ptscope_dump_start(cb, &ptscope_dump_range_ops);
+}
+
+static int ptscope_dump_done(struct netlink_callback *cb)
+{
+	struct ptscope_nl_dump *d = (struct ptscope_nl_dump *)cb->args[0];
+
+	if (!d)
+		return 0;
+	ptscope_walk_release(&d->walk);
+	if (d->mm)
+		mmdrop(d->mm);
+	kfree(d);
+	return 0;
+}
+
+/*
+ * One message per call: walk from the cursor until the message is full or
+ * the range is done.  Returning the message's length asks for another
+ * call; 0 ends the dump.
+ */
+static int ptscope_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
+			    u8 cmd)
+{
+	struct ptscope_nl_dump *d = (struct ptscope_nl_dump *)cb->args[0];
+	unsigned int empty_len;
+	void *hdr;
+	int ret;
+
+	if (d->done)
+		return 0;
+	if (d->err) {
+		/* Refused in .start without an extack to say why. */
+		d->done = true;
+		if (cb->extack)
+			cb->extack->_msg = d->err_msg;
+		return d->err;
+	}
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &ptscope_genl_family, NLM_F_MULTI, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	empty_len = skb->len;
+	if (!mmget_not_zero(d->mm)) {
+		genlmsg_cancel(skb, hdr);
+		NL_SET_ERR_MSG_MOD(cb->extack, "process exited during the dump");
+		return -ESRCH;
+	}
+	d->msg = skb;
+	ret = ptscope_walk_range(&d->walk, d->cursor, d->end);
+	if (ret == 0) {
+		ret = ptscope_coalesce_flush(&d->co);
+		if (ret > 0)
+			d->walk.next = d->co.resume;
+	}
+	mmput(d->mm);
+	d->msg = NULL;
+
+	if (ret < 0)
+		goto err_cancel;
+	if (ret > 0) {
+		/* Full.  An item that does not fit an empty message never will. */
+		if (skb->len == empty_len) {
+			ret = -EMSGSIZE;
+			goto err_cancel;
+		}
+		d->cursor = d->walk.next;
+	} else {
+		d->done = true;
+	}
+	genlmsg_end(skb, hdr);
+	return skb->len;
+
+err_cancel:
+	genlmsg_cancel(skb, hdr);
+	return ret;
+}
+
+static int ptscope_nl_dump_vmas(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	return ptscope_dump_one(skb, cb, PTSCOPE_CMD_GET_VMAS);
+}
+
+static int ptscope_nl_dump_ranges(struct sk_buff *skb,
+				  struct netlink_callback *cb)
+{
+	return ptscope_dump_one(skb, cb, PTSCOPE_CMD_GET_RANGES);
+}
+
+/* ---- family ------------------------------------------------------------------ */
+
 static const struct genl_ops ptscope_genl_ops[] = {
 	{
 		.cmd = PTSCOPE_CMD_GET_INFO,
@@ -85,8 +675,40 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.policy = ptscope_info_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
+	{
+		.cmd = PTSCOPE_CMD_GET_SUMMARY,
+		.doit = ptscope_nl_get_summary,
+		.policy = ptscope_pid_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_GET_VMAS,
+		.start = ptscope_dump_vmas_start,
+		.dumpit = ptscope_nl_dump_vmas,
+		.done = ptscope_dump_done,
+		.policy = ptscope_dump_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_GET_RANGES,
+		.start = ptscope_dump_ranges_start,
+		.dumpit = ptscope_nl_dump_ranges,
+		.done = ptscope_dump_done,
+		.policy = ptscope_dump_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_VTOP,
+		.doit = ptscope_nl_vtop,
+		.policy = ptscope_vtop_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
 };
 
+/*
+ * resv_start_op stays 0: every command gets strict header and attribute
+ * validation, and every command has a policy.
+ */
 static struct genl_family ptscope_genl_family __ro_after_init = {
 	.name = PTSCOPE_GENL_NAME,
 	.version = PTSCOPE_GENL_VERSION,
@@ -95,7 +717,6 @@ static struct genl_family ptscope_genl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = ptscope_genl_ops,
 	.n_ops = ARRAY_SIZE(ptscope_genl_ops),
-	.resv_start_op = PTSCOPE_CMD_MAX + 1,
 };
 
 int __init ptscope_netlink_init(void)
