@@ -55,6 +55,7 @@ unsigned int compare_vma(const struct pt_vma *v,
 	unsigned int n = 0;
 	struct compare_check *c;
 
+	memset(out, 0, NR_CHECKS * sizeof(*out));
 	/* Rss: hugetlb pages are in smaps' *_Hugetlb lines instead. */
 	c = &out[n++];
 	c->field = "Rss";

@@ -119,6 +119,8 @@ static const struct out_col walk_cols[] = {
 struct walk_state {
 	struct out *out;
 	const struct walk_args *args;
+	const struct pt_info *info;
+	bool started;		/* the head is printed */
 	bool show_pfn;
 	uint64_t entries;
 	uint64_t pages[__PTSCOPE_STATE_CNT];
@@ -171,6 +173,31 @@ static void walk_show_range(struct out *o, const struct pt_range *r, bool show_p
 		show_null(o, "raw", NULL);
 }
 
+/*
+ * The head is printed with the first range, or after an empty dump: a
+ * request the module refuses (no such pid...) prints nothing to stdout.
+ */
+static void walk_start(struct walk_state *w)
+{
+	const struct pt_info *info = w->info;
+	struct out *o = w->out;
+
+	if (w->started)
+		return;
+	w->started = true;
+	out_obj_open(o, NULL, NULL);
+	show_u64(o, "pid", NULL, w->args->pid);
+	show_u64(o, "paging_levels", NULL, info->levels);
+	show_bool(o, "pfn_visible", NULL, info->show_pfn);
+	if (!o->json)
+		fprintf(o->f, "pid %d, %u-level paging, PFNs %s\n%s\n",
+			(int)w->args->pid, info->levels,
+			info->show_pfn ? "visible" : "hidden (need CAP_SYS_ADMIN)",
+			pt_flag_legend);
+	out_blank(o);
+	out_table_open(o, "entries", walk_cols, ARRAY_SIZE(walk_cols));
+}
+
 static int walk_range_cb(const struct pt_range *r, void *data)
 {
 	struct walk_state *w = data;
@@ -180,6 +207,7 @@ static int walk_range_cb(const struct pt_range *r, void *data)
 		return 0;
 	if (a->states && !(a->states & (1U << r->state)))
 		return 0;
+	walk_start(w);
 	out_row_open(w->out);
 	walk_show_range(w->out, r, w->show_pfn);
 	out_row_close(w->out);
@@ -214,38 +242,30 @@ static int walk_run(struct ptscope_ctx *ctx, const void *args)
 {
 	const struct walk_args *a = args;
 	struct walk_state w = { .out = ctx->out, .args = a };
-	struct out *o = ctx->out;
 	struct pt_info info;
 	uint32_t flags = 0;
-	char head[128];
 	int err;
 
 	err = pt_get_info(ctx->nl, &info);
 	if (err)
 		return err;
+	w.info = &info;
 	w.show_pfn = info.show_pfn;
 	if (a->pages)
 		flags |= PTSCOPE_RF(PER_PAGE);
 	if (a->states & (1U << PTSCOPE_STATE_NONE))
 		flags |= PTSCOPE_RF(HOLES);
 
-	out_obj_open(o, NULL, NULL);
-	show_u64(o, "pid", NULL, a->pid);
-	show_u64(o, "paging_levels", NULL, info.levels);
-	show_bool(o, "pfn_visible", NULL, info.show_pfn);
-	snprintf(head, sizeof(head), "pid %d, %u-level paging, PFNs %s",
-		 (int)a->pid, info.levels,
-		 info.show_pfn ? "visible" : "hidden (need CAP_SYS_ADMIN)");
-	if (!o->json)
-		fprintf(o->f, "%s\n%s\n", head, pt_flag_legend);
-	out_blank(o);
-	out_table_open(o, "entries", walk_cols, ARRAY_SIZE(walk_cols));
 	err = pt_dump_ranges(ctx->nl, a->pid, a->start, a->end, flags,
 			     walk_range_cb, &w);
-	out_table_close(o);
+	if (!err)
+		walk_start(&w);
+	if (!w.started)
+		return err;
+	out_table_close(ctx->out);
 	if (!err)
 		walk_footer(&w);
-	out_obj_close(o);
+	out_obj_close(ctx->out);
 	return err;
 }
 

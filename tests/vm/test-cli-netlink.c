@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test-cli-netlink: malformed and refused requests to the "ptscope"
+ * generic netlink family, sent by hand on a raw socket (no libmnl, so
+ * nothing in between tidies them up).  Each must come back as a clean
+ * error: the right errno, with an extended-ack message saying why, and
+ * no reply data.  Valid requests are sent alongside as a control, so a
+ * test that passes because everything fails is caught.
+ *
+ * Run as root, it runs again in a child with uid 1000 (another user's
+ * process: "not permitted").
+ */
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "pt_oracle.h"
+#include "uapi/ptscope.h"
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK		11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK		10
+#endif
+
+static const char *who = "root";
+static int sock = -1;
+static uint16_t family;
+static uint32_t seq = 100;
+
+struct req {
+	struct nlmsghdr nh;
+	struct genlmsghdr gh;
+	char attrs[70000];
+} __attribute__((aligned(4)));
+
+static size_t put_attr(struct req *r, size_t off, uint16_t type,
+		       const void *data, size_t len)
+{
+	struct nlattr *a = (struct nlattr *)(r->attrs + off);
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	return off + NLA_ALIGN(a->nla_len);
+}
+
+static size_t put_u32(struct req *r, size_t off, uint16_t type, uint32_t v)
+{
+	return put_attr(r, off, type, &v, sizeof(v));
+}
+
+static size_t put_u64(struct req *r, size_t off, uint16_t type, uint64_t v)
+{
+	return put_attr(r, off, type, &v, sizeof(v));
+}
+
+struct answer {
+	int error;		/* 0, or the negative errno */
+	int data_msgs;		/* reply messages other than errors */
+	char msg[256];		/* extack text */
+	bool has_extack;
+};
+
+static void parse_extack(const struct nlmsghdr *nh, size_t off,
+			 struct answer *a)
+{
+	const struct nlattr *at;
+	size_t len = nh->nlmsg_len;
+
+	while (off + NLA_HDRLEN <= len) {
+		at = (const struct nlattr *)((const char *)nh + off);
+		if (at->nla_len < NLA_HDRLEN || off + at->nla_len > len)
+			break;
+		if ((at->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
+			snprintf(a->msg, sizeof(a->msg), "%.*s",
+				 (int)(at->nla_len - NLA_HDRLEN),
+				 (const char *)at + NLA_HDRLEN);
+			a->has_extack = a->msg[0] != '\0';
+		}
+		off += NLA_ALIGN(at->nla_len);
+	}
+}
+
+/* Sends the request and reads until the ack, the error or DONE. */
+static int exchange(struct req *r, size_t attrs_len, uint16_t type,
+		    uint8_t cmd, uint16_t flags, struct answer *a)
+{
+	static char buf[65536] __attribute__((aligned(4)));
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	bool done = false;
+	ssize_t n;
+
+	memset(a, 0, sizeof(*a));
+	r->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + attrs_len;
+	r->nh.nlmsg_type = type;
+	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	r->nh.nlmsg_seq = ++seq;
+	r->nh.nlmsg_pid = 0;
+	r->gh.cmd = cmd;
+	r->gh.version = PTSCOPE_GENL_VERSION;
+	r->gh.reserved = 0;
+	if (sendto(sock, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
+		return -errno;
+	while (!done) {
+		struct nlmsghdr *nh;
+
+		n = recv(sock, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -errno;
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
+		     nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_seq != seq)
+				continue;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				struct nlmsgerr *e = NLMSG_DATA(nh);
+
+				a->error = e->error;
+				if (nh->nlmsg_flags & NLM_F_ACK_TLVS)
+					parse_extack(nh, NLMSG_HDRLEN + sizeof(*e), a);
+				done = true;
+			} else if (nh->nlmsg_type == NLMSG_DONE) {
+				int err;
+
+				memcpy(&err, NLMSG_DATA(nh), sizeof(err));
+				a->error = err;
+				if (nh->nlmsg_flags & NLM_F_ACK_TLVS)
+					parse_extack(nh, NLMSG_HDRLEN + sizeof(int), a);
+				done = true;
+			} else {
+				a->data_msgs++;
+				if (type == GENL_ID_CTRL && !family) {
+					/* CTRL_ATTR_FAMILY_ID in the reply. */
+					size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
+
+					while (off + NLA_HDRLEN <= nh->nlmsg_len) {
+						struct nlattr *at = (struct nlattr *)
+							((char *)nh + off);
+
+						if (at->nla_len < NLA_HDRLEN)
+							break;
+						if (at->nla_type == CTRL_ATTR_FAMILY_ID)
+							memcpy(&family, (char *)at + NLA_HDRLEN, 2);
+						off += NLA_ALIGN(at->nla_len);
+					}
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+static int setup(void)
+{
+	static struct req r;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct answer a;
+	int one = 1;
+	size_t off;
+
+	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (sock < 0 || bind(sock, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	setsockopt(sock, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(sock, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	memset(&r, 0, sizeof(r));
+	off = put_attr(&r, 0, CTRL_ATTR_FAMILY_NAME, PTSCOPE_GENL_NAME,
+		       sizeof(PTSCOPE_GENL_NAME));
+	if (exchange(&r, off, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, &a) ||
+	    a.error || !family)
+		return -ENOENT;
+	return 0;
+}
+
+enum { DOIT, DUMP };
+
+/*
+ * One request built by @build; expects @err and an extack containing
+ * @msg (NULL: any non-empty message; "": none required, for requests the
+ * genetlink core refuses before the family sees them).
+ */
+static void expect(const char *name, uint8_t cmd, int mode,
+		   size_t (*build)(struct req *r), int err, const char *msg)
+{
+	static struct req r;
+	struct answer a;
+	size_t len;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	len = build(&r);
+	ret = exchange(&r, len, family, cmd, mode == DUMP ? NLM_F_DUMP : 0, &a);
+	if (ret) {
+		pt_fail("%s/%s: netlink exchange failed: %s", name, who,
+			strerror(-ret));
+		return;
+	}
+	if (!err) {
+		if (!a.error && a.data_msgs > 0)
+			pt_pass("%s/%s: accepted, %d reply messages", name, who,
+				a.data_msgs);
+		else
+			pt_fail("%s/%s: valid request refused: %s (%s)", name,
+				who, strerror(-a.error), a.msg);
+		return;
+	}
+	if (a.error == err && !a.data_msgs &&
+	    ((msg && !*msg) || (a.has_extack && (!msg || strstr(a.msg, msg)))))
+		pt_pass("%s/%s: %s, extack \"%s\"", name, who, strerror(-err),
+			a.msg);
+	else
+		pt_fail("%s/%s: want %s and \"%s\", got %s, extack \"%s\", %d data messages",
+			name, who, strerror(-err), msg ?: "a message",
+			a.error ? strerror(-a.error) : "success", a.msg,
+			a.data_msgs);
+}
+
+static pid_t target;		/* a valid target (our own child) */
+static pid_t other;		/* another user's process, or 0 */
+
+static size_t b_empty(struct req *r) { (void)r; return 0; }
+static size_t b_pid(struct req *r) { return put_u32(r, 0, PTSCOPE_A_PID, target); }
+static size_t b_pid_other(struct req *r) { return put_u32(r, 0, PTSCOPE_A_PID, other); }
+static size_t b_pid_none(struct req *r) { return put_u32(r, 0, PTSCOPE_A_PID, 999999); }
+static size_t b_pid_kthread(struct req *r) { return put_u32(r, 0, PTSCOPE_A_PID, 2); }
+static size_t b_pid_zero(struct req *r) { return put_u32(r, 0, PTSCOPE_A_PID, 0); }
+static size_t b_pid_u64(struct req *r) { return put_u64(r, 0, PTSCOPE_A_PID, target); }
+
+static size_t b_pid_u16(struct req *r)
+{
+	uint16_t v = (uint16_t)target;
+
+	return put_attr(r, 0, PTSCOPE_A_PID, &v, sizeof(v));
+}
+
+static size_t b_pid_string(struct req *r)
+{
+	return put_attr(r, 0, PTSCOPE_A_PID, "1234", 5);
+}
+
+static size_t b_unknown_attr(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u32(r, off, PTSCOPE_A_MAX + 20, 1);
+}
+
+/* An attribute far larger than its type: 64 KiB where 8 bytes are due. */
+static size_t b_oversize(struct req *r)
+{
+	static char big[65000];
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_attr(r, off, PTSCOPE_A_START, big, sizeof(big));
+}
+
+static size_t b_flags_unknown(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u32(r, off, PTSCOPE_A_FLAGS, 1U << 7);
+}
+
+static size_t b_flags_u64(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u64(r, off, PTSCOPE_A_FLAGS, PTSCOPE_RF(PER_PAGE));
+}
+
+static size_t b_flags_ok(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u32(r, off, PTSCOPE_A_FLAGS, PTSCOPE_RF_ALL);
+}
+
+static size_t b_end_before_start(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	off = put_u64(r, off, PTSCOPE_A_START, 0x200000);
+	return put_u64(r, off, PTSCOPE_A_END, 0x100000);
+}
+
+static size_t b_start_kernel(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u64(r, off, PTSCOPE_A_START, 0xffff888000000000ULL);
+}
+
+static size_t b_vtop_ok(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u64(r, off, PTSCOPE_A_ADDR, 0x1000);
+}
+
+static size_t b_vtop_no_pid(struct req *r)
+{
+	return put_u64(r, 0, PTSCOPE_A_ADDR, 0x1000);
+}
+
+static size_t b_vtop_kernel(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u64(r, off, PTSCOPE_A_ADDR, 0xffffffff81000000ULL);
+}
+
+static size_t b_vtop_addr_u32(struct req *r)
+{
+	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
+
+	return put_u32(r, off, PTSCOPE_A_ADDR, 0x1000);
+}
+
+static void run_checks(void)
+{
+	static const struct {
+		const char *name;
+		uint8_t cmd;
+		int mode;
+	} pid_cmds[] = {
+		{ "summary", PTSCOPE_CMD_GET_SUMMARY, DOIT },
+		{ "vmas", PTSCOPE_CMD_GET_VMAS, DUMP },
+		{ "ranges", PTSCOPE_CMD_GET_RANGES, DUMP },
+	};
+	char name[64];
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		uint8_t c = pid_cmds[i].cmd;
+		int m = pid_cmds[i].mode;
+
+#define NAME(what) (snprintf(name, sizeof(name), "netlink/%s/%s", \
+			     pid_cmds[i].name, what), name)
+		expect(NAME("valid"), c, m, b_pid, 0, NULL);
+		expect(NAME("missing-pid"), c, m, b_empty, -EINVAL, "missing pid");
+		expect(NAME("no-such-pid"), c, m, b_pid_none, -ESRCH, "no such pid");
+		expect(NAME("kthread"), c, m, b_pid_kthread, -EINVAL,
+		       "pid has no mm (kernel thread)");
+		expect(NAME("pid-zero"), c, m, b_pid_zero, -ERANGE, NULL);
+		expect(NAME("pid-u64"), c, m, b_pid_u64, -EINVAL, NULL);
+		expect(NAME("pid-u16"), c, m, b_pid_u16, -EINVAL, NULL);
+		expect(NAME("pid-string"), c, m, b_pid_string, -EINVAL, NULL);
+		expect(NAME("unknown-attr"), c, m, b_unknown_attr, -EINVAL, NULL);
+		expect(NAME("oversize-attr"), c, m, b_oversize, -EINVAL, NULL);
+		if (other)
+			expect(NAME("other-user"), c, m, b_pid_other, -EPERM,
+			       "not permitted");
+	}
+	expect("netlink/ranges/flags-ok", PTSCOPE_CMD_GET_RANGES, DUMP,
+	       b_flags_ok, 0, NULL);
+	expect("netlink/ranges/flags-unknown-bit", PTSCOPE_CMD_GET_RANGES, DUMP,
+	       b_flags_unknown, -EINVAL, NULL);
+	expect("netlink/ranges/flags-u64", PTSCOPE_CMD_GET_RANGES, DUMP,
+	       b_flags_u64, -EINVAL, NULL);
+	expect("netlink/vmas/flags-unknown-bit", PTSCOPE_CMD_GET_VMAS, DUMP,
+	       b_flags_unknown, -EINVAL, NULL);
+	expect("netlink/ranges/end-before-start", PTSCOPE_CMD_GET_RANGES, DUMP,
+	       b_end_before_start, -EINVAL, "range end before start");
+	expect("netlink/ranges/start-in-kernel", PTSCOPE_CMD_GET_RANGES, DUMP,
+	       b_start_kernel, -EINVAL, "above the user address space");
+	expect("netlink/vtop/valid", PTSCOPE_CMD_VTOP, DOIT, b_vtop_ok, 0, NULL);
+	expect("netlink/vtop/missing-addr", PTSCOPE_CMD_VTOP, DOIT, b_pid,
+	       -EINVAL, "missing address");
+	expect("netlink/vtop/missing-pid", PTSCOPE_CMD_VTOP, DOIT, b_vtop_no_pid,
+	       -EINVAL, "missing pid");
+	expect("netlink/vtop/kernel-addr", PTSCOPE_CMD_VTOP, DOIT, b_vtop_kernel,
+	       -EINVAL, "above the user address space");
+	expect("netlink/vtop/addr-u32", PTSCOPE_CMD_VTOP, DOIT, b_vtop_addr_u32,
+	       -EINVAL, NULL);
+	expect("netlink/info/unknown-attr", PTSCOPE_CMD_GET_INFO, DOIT,
+	       b_unknown_attr, -EINVAL, NULL);
+	expect("netlink/unknown-command", PTSCOPE_CMD_MAX + 40, DOIT, b_pid,
+	       -EOPNOTSUPP, "");
+	expect("netlink/summary-as-dump", PTSCOPE_CMD_GET_SUMMARY, DUMP, b_pid,
+	       -EOPNOTSUPP, "");
+	expect("netlink/vmas-as-doit", PTSCOPE_CMD_GET_VMAS, DOIT, b_pid,
+	       -EOPNOTSUPP, "");
+}
+
+static void run(void)
+{
+	int err = setup();
+
+	if (err) {
+		pt_fail("netlink/%s: cannot reach the ptscope family: %s", who,
+			strerror(-err));
+		return;
+	}
+	run_checks();
+	close(sock);
+	sock = -1;
+	family = 0;
+}
+
+static pid_t spawn_pauser(void)
+{
+	pid_t p = fork();
+
+	if (!p) {
+		/* exec: a setuid-dropped process is not dumpable until then. */
+		execlp("sleep", "sleep", "1000", (char *)NULL);
+		for (;;)
+			pause();
+	}
+	return p;
+}
+
+int main(void)
+{
+	int fds[2], counts[3];
+	pid_t child;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	target = spawn_pauser();
+	usleep(200000);
+	run();
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+	if (geteuid() || pipe(fds))
+		return pt_summary();
+
+	/* The unprivileged pass: pid 1 belongs to root. */
+	child = fork();
+	if (!child) {
+		close(fds[0]);
+		if (setgroups(0, NULL) || setgid(1000) || setuid(1000)) {
+			pt_fail("user: cannot drop to uid 1000");
+		} else {
+			who = "user";
+			pt_passed = pt_failed = pt_skipped = 0;
+			other = 1;
+			target = spawn_pauser();
+			usleep(200000);
+			run();
+			kill(target, SIGKILL);
+			waitpid(target, NULL, 0);
+		}
+		counts[0] = pt_passed;
+		counts[1] = pt_failed;
+		counts[2] = pt_skipped;
+		if (write(fds[1], counts, sizeof(counts)) != sizeof(counts))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (read(fds[0], counts, sizeof(counts)) != sizeof(counts)) {
+		pt_fail("user: unprivileged pass died");
+		counts[0] = counts[1] = counts[2] = 0;
+	}
+	waitpid(child, NULL, 0);
+	pt_passed += counts[0];
+	pt_failed += counts[1];
+	pt_skipped += counts[2];
+	return pt_summary();
+}
