@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +64,45 @@ int pt_summary(void)
 	       pt_skipped);
 	fflush(stdout);
 	return pt_failed ? 1 : 0;
+}
+
+void pt_run_unprivileged(void (*fn)(void *arg), void *arg)
+{
+	int fds[2], counts[3] = { 0, 0, 0 };
+	pid_t child;
+
+	if (pipe(fds)) {
+		pt_fail("user: pipe: %s", strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	child = fork();
+	if (!child) {
+		close(fds[0]);
+		pt_passed = pt_failed = pt_skipped = 0;
+		if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
+			pt_fail("user: cannot drop to uid 1000");
+		else
+			fn(arg);
+		counts[0] = pt_passed;
+		counts[1] = pt_failed;
+		counts[2] = pt_skipped;
+		if (write(fds[1], counts, sizeof(counts)) != sizeof(counts))
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (child < 0 ||
+	    read(fds[0], counts, sizeof(counts)) != sizeof(counts)) {
+		pt_fail("user: unprivileged pass died");
+		counts[0] = counts[1] = counts[2] = 0;
+	}
+	close(fds[0]);
+	if (child > 0)
+		waitpid(child, NULL, 0);
+	pt_passed += counts[0];
+	pt_failed += counts[1];
+	pt_skipped += counts[2];
 }
 
 int pt_pagemap_read(pid_t pid, unsigned long addr, size_t n, uint64_t *out)

@@ -24,6 +24,12 @@ void pt_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pt_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Prints "N passed, N failed, N skipped"; returns the exit status. */
 int pt_summary(void);
+/*
+ * Run fn(arg) in a child that has dropped to uid/gid 1000 and fold its
+ * PASS/FAIL/SKIP counts into this process's.  A child that dies before
+ * reporting counts as one failure.
+ */
+void pt_run_unprivileged(void (*fn)(void *arg), void *arg);
 
 /* ---- pagemap (see Documentation/admin-guide/mm/pagemap.rst) ---- */
 #define PM_PFN_MASK		((UINT64_C(1) << 55) - 1)

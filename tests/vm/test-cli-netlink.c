@@ -421,51 +421,28 @@ static pid_t spawn_pauser(void)
 	return p;
 }
 
+/* The unprivileged pass: pid 1 belongs to root. */
+static void user_pass(void *arg)
+{
+	(void)arg;
+	who = "user";
+	other = 1;
+	target = spawn_pauser();
+	usleep(200000);
+	run();
+	kill(target, SIGKILL);
+	waitpid(target, NULL, 0);
+}
+
 int main(void)
 {
-	int fds[2], counts[3];
-	pid_t child;
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	target = spawn_pauser();
 	usleep(200000);
 	run();
 	kill(target, SIGKILL);
 	waitpid(target, NULL, 0);
-	if (geteuid() || pipe(fds))
-		return pt_summary();
-
-	/* The unprivileged pass: pid 1 belongs to root. */
-	child = fork();
-	if (!child) {
-		close(fds[0]);
-		if (setgroups(0, NULL) || setgid(1000) || setuid(1000)) {
-			pt_fail("user: cannot drop to uid 1000");
-		} else {
-			who = "user";
-			pt_passed = pt_failed = pt_skipped = 0;
-			other = 1;
-			target = spawn_pauser();
-			usleep(200000);
-			run();
-			kill(target, SIGKILL);
-			waitpid(target, NULL, 0);
-		}
-		counts[0] = pt_passed;
-		counts[1] = pt_failed;
-		counts[2] = pt_skipped;
-		if (write(fds[1], counts, sizeof(counts)) != sizeof(counts))
-			_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
-	if (read(fds[0], counts, sizeof(counts)) != sizeof(counts)) {
-		pt_fail("user: unprivileged pass died");
-		counts[0] = counts[1] = counts[2] = 0;
-	}
-	waitpid(child, NULL, 0);
-	pt_passed += counts[0];
-	pt_failed += counts[1];
-	pt_skipped += counts[2];
+	if (!geteuid())
+		pt_run_unprivileged(user_pass, NULL);
 	return pt_summary();
 }

@@ -1161,46 +1161,33 @@ static void run_all(int argc, char **argv, pid_t other_user_pid)
 		run_layout(all_layouts[i]);
 }
 
+struct user_pass {
+	int argc;
+	char **argv;
+	pid_t root_target;	/* a root-owned process the user may not inspect */
+};
+
+static void user_pass(void *arg)
+{
+	struct user_pass *u = arg;
+
+	who = "user";
+	run_all(u->argc, u->argv, u->root_target);
+}
+
+/* Root: run the unprivileged pass in a child with uid/gid 1000. */
 static void run_user_pass(int argc, char **argv)
 {
-	int fds[2], counts[3] = { 0, 0, 0 };
-	pid_t root_target, child;
+	struct user_pass u = { .argc = argc, .argv = argv };
 
-	if (pipe(fds))
-		return;
-	root_target = fork();
-	if (!root_target) {
+	u.root_target = fork();
+	if (!u.root_target) {
 		for (;;)
 			pause();
 	}
-	fflush(stdout);
-	child = fork();
-	if (!child) {
-		close(fds[0]);
-		if (setgroups(0, NULL) || setgid(1000) || setuid(1000)) {
-			pt_fail("user: cannot drop to uid 1000");
-		} else {
-			who = "user";
-			pt_passed = pt_failed = pt_skipped = 0;
-			run_all(argc, argv, root_target);
-		}
-		counts[0] = pt_passed;
-		counts[1] = pt_failed;
-		counts[2] = pt_skipped;
-		if (write(fds[1], counts, sizeof(counts)) != sizeof(counts))
-			_exit(1);
-		_exit(0);
-	}
-	close(fds[1]);
-	if (read(fds[0], counts, sizeof(counts)) != sizeof(counts))
-		pt_fail("user: unprivileged pass died");
-	close(fds[0]);
-	waitpid(child, NULL, 0);
-	kill(root_target, SIGKILL);
-	waitpid(root_target, NULL, 0);
-	pt_passed += counts[0];
-	pt_failed += counts[1];
-	pt_skipped += counts[2];
+	pt_run_unprivileged(user_pass, &u);
+	kill(u.root_target, SIGKILL);
+	waitpid(u.root_target, NULL, 0);
 }
 
 static unsigned int paging_levels(void)
