@@ -895,8 +895,11 @@ int __init ptscope_procfs_init(void)
 				      (void *)(uintptr_t)i))
 			goto err_remove;
 	}
-	/* Readable by all, like /proc/vmstat; writes check privilege. */
-	if (!proc_create("stats", 0644, ptscope_proc_dir,
+	/*
+	 * Readable by all, like /proc/vmstat.  Writable by all so that a
+	 * CAP_PERFMON user who is not root can switch; writes check privilege.
+	 */
+	if (!proc_create("stats", PTSCOPE_PROC_MODE, ptscope_proc_dir,
 			 &ptscope_stats_proc_ops))
 		goto err_remove;
 	return 0;
