@@ -448,8 +448,17 @@ int ptscope_stats_snapshot(pid_t pid, const struct cred *cred,
 	s->pid = pid;
 	if (pid) {
 		mm = ptscope_target_mm(pid, cred, why);
-		if (IS_ERR(mm))
-			return PTR_ERR(mm);
+		if (IS_ERR(mm)) {
+			/*
+			 * A watched process that has exited keeps its slot
+			 * until unwatched, so that "run a command, then read
+			 * its totals" works on the zombie.
+			 */
+			err = PTR_ERR(mm);
+			mm = NULL;
+			if (err != -ESRCH)
+				return err;
+		}
 		ptscope_task_faults(pid, s);
 	}
 
@@ -457,16 +466,20 @@ int ptscope_stats_snapshot(pid_t pid, const struct cred *cred,
 	s->enabled = ptscope_stats_on;
 	wl = ptscope_watch_locked();
 	for (i = 0; wl && i < wl->nr; i++) {
-		if (!mm) {
-			s->watch[s->nr_watch++] = wl->slot[i].pid;
-		} else if (wl->slot[i].mm == mm) {
+		const struct ptscope_watch_slot *w = &wl->slot[i];
+
+		if (!pid) {
+			s->watch[s->nr_watch++] = w->pid;
+		} else if (mm ? w->mm == mm : w->pid == pid) {
 			s->watched = true;
-			ptscope_sum(wl->slot[i].ctrs, s->ctr);
+			ptscope_sum(w->ctrs, s->ctr);
 		}
 	}
-	if (!mm)
+	if (!pid)
 		ptscope_sum(ptscope_global, s->ctr);
 	mutex_unlock(&ptscope_stats_mutex);
+	if (pid && !mm && !s->watched)
+		return -ESRCH;	/* *why was set by ptscope_target_mm() */
 
 	if (mm)
 		mmput(mm);
