@@ -67,9 +67,16 @@ struct ptscope_watch_list {
 	struct ptscope_watch_slot slot[];
 };
 
+/*
+ * Serialises switching and watch-list changes, and readers of the list
+ * outside the probes.  Never taken by a probe; may sleep while held
+ * (tracepoint registration).
+ */
 static DEFINE_MUTEX(ptscope_stats_mutex);
 static bool ptscope_stats_on;			/* ptscope_stats_mutex */
+/* Per-CPU, bumped locklessly by probes; lives from init to exit. */
 static struct ptscope_ctrs __percpu *ptscope_global;
+/* Written under ptscope_stats_mutex; read by probes without locks. */
 static struct ptscope_watch_list __rcu *ptscope_watch;
 
 /* ---- hot path ------------------------------------------------------ */
