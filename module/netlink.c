@@ -218,8 +218,10 @@ static int ptscope_nl_set_stats(struct sk_buff *skb, struct genl_info *info)
 			       "changing statistics needs CAP_SYS_ADMIN or CAP_PERFMON");
 		return -EPERM;
 	}
-	if (GENL_REQ_ATTR_CHECK(info, PTSCOPE_A_STATS))
+	if (GENL_REQ_ATTR_CHECK(info, PTSCOPE_A_STATS)) {
+		NL_SET_ERR_MSG(info->extack, "a statistics nest is required");
 		return -EINVAL;
+	}
 	err = nla_parse_nested(tb, PTSCOPE_STATS_MAX,
 			       info->attrs[PTSCOPE_A_STATS],
 			       ptscope_stats_set_policy, info->extack);
