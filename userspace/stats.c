@@ -35,21 +35,7 @@
 
 #include "uapi/ptscope.h"
 #include "internal.h"
-
-struct stats_args {
-	pid_t pid;
-	double interval;
-	long count;		/* 0: until interrupted */
-	char **run;		/* --run / trace: the command */
-};
-
-struct snap {
-	bool enabled, watched, has_ctr;
-	uint64_t ctr[PTSCOPE_CTR_MAX + 1];
-	uint64_t pgfault, pgmajfault, min_flt, maj_flt;
-	uint64_t time_ns;
-	bool seen;
-};
+#include "stats.h"
 
 static volatile sig_atomic_t interrupted;
 
@@ -57,6 +43,14 @@ static volatile sig_atomic_t interrupted;
 static uint64_t round_u64(double v)
 {
 	return v > 0 ? (uint64_t)(v + 0.5) : 0;
+}
+
+uint64_t stats_rate(uint64_t now, uint64_t prev, double secs)
+{
+	/* Counters never go backwards; a reloaded module starts again. */
+	if (secs <= 0 || now < prev)
+		return 0;
+	return round_u64((now - prev) / secs);
 }
 
 static void on_signal(int sig)
@@ -220,17 +214,6 @@ static void undo_stats(struct nl_ctx *nl, const struct setup *su)
 
 /* ---- figures ------------------------------------------------------- */
 
-struct figures {
-	uint64_t v[16];
-};
-
-enum {
-	FIG_USER, FIG_KERNEL, FIG_READ, FIG_WRITE, FIG_IFETCH, FIG_PROT,
-	FIG_NOTPRESENT, FIG_KFLT, FIG_KMAJ, FIG_TLB_SWITCH, FIG_TLB_RECV,
-	FIG_TLB_LOCAL, FIG_TLB_MM, FIG_TLB_IPI, FIG_TLB_FULL, FIG_TLB_PAGES,
-	FIG_CNT
-};
-
 static const struct out_col fig_cols[] = {
 	{ "fault_user", "user", 8, false },
 	{ "fault_kernel", "kern", 6, false },
@@ -258,8 +241,7 @@ static uint64_t tlb_events(const struct snap *s, unsigned int reason)
 	       s->ctr[PTSCOPE_CTR_TLB_FULL + reason];
 }
 
-static void figures_of(const struct snap *s, bool per_pid,
-		       struct figures *f)
+void stats_figures(const struct snap *s, bool per_pid, struct figures *f)
 {
 	unsigned int r;
 
@@ -298,9 +280,8 @@ static void show_row(struct out *o, unsigned long n, double secs,
 	for (i = 0; i < FIG_CNT; i++) {
 		uint64_t v = now->v[i];
 
-		/* Per-second rate; a counter never goes backwards. */
 		if (prev)
-			v = secs > 0 ? round_u64((now->v[i] - prev->v[i]) / secs) : 0;
+			v = stats_rate(now->v[i], prev->v[i], secs);
 		show_u64(o, fig_cols[i].key, NULL, v);
 	}
 	out_row_close(o);
@@ -353,7 +334,7 @@ static int watch_loop(struct ptscope_ctx *ctx, const struct stats_args *a)
 		err = get_snap(ctx->nl, a->pid, &s);
 		if (err)
 			break;
-		figures_of(&s, a->pid != 0, &now);
+		stats_figures(&s, a->pid != 0, &now);
 		show_row(ctx->out, n, n ? (s.time_ns - prev_ns) / 1e9 : 0,
 			 &now, n ? &prev : NULL);
 		prev = now;
@@ -464,7 +445,7 @@ static int run_command(struct ptscope_ctx *ctx, const struct stats_args *a)
 	undo_stats(ctx->nl, &su);
 	if (err)
 		return err;
-	figures_of(&s, true, &f);
+	stats_figures(&s, true, &f);
 	show_totals(ctx->out, a->run, child,
 		    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 		    &f, &ru, &at_exec, status);

@@ -60,5 +60,6 @@ void test_out(void);
 void test_proc(void);
 void test_nl(void);
 void test_args(void);
+void test_stats(void);
 
 #endif /* PTSCOPE_TEST_HARNESS_H */

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 	test_proc();
 	test_nl();
 	test_args();
+	test_stats();
 	printf("%u passed, %u failed\n", test_counts.passed,
 	       test_counts.failed);
 	return test_counts.failed ? 1 : 0;
