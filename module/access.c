@@ -48,6 +48,12 @@ bool ptscope_cred_sees_pfn(const struct cred *cred)
 	return ptscope_cred_capable(cred, &init_user_ns, CAP_SYS_ADMIN);
 }
 
+bool ptscope_cred_may_trace(const struct cred *cred)
+{
+	return ptscope_cred_capable(cred, &init_user_ns, CAP_PERFMON) ||
+	       ptscope_cred_capable(cred, &init_user_ns, CAP_SYS_ADMIN);
+}
+
 static bool ptscope_ids_match(const struct cred *cred,
 			      const struct cred *tcred)
 {

@@ -10,6 +10,8 @@
  *    effective and saved uid/gid and the target is dumpable
  *    (SUID_DUMP_USER, or the caller has CAP_SYS_PTRACE over the mm);
  *  - the caller's own thread group may always be inspected;
+ *  - switching statistics probes on or off, and changing the watch list,
+ *    needs CAP_SYS_ADMIN or CAP_PERFMON in the initial user namespace;
  *  - PFNs, swap offsets and the PFN bits of raw entries are shown only to a
  *    caller with CAP_SYS_ADMIN in the initial user namespace.
  *
@@ -43,5 +45,8 @@ struct mm_struct *ptscope_target_mm(pid_t pid, const struct cred *cred,
  * pagemap's open), netlink passes current_cred().
  */
 bool ptscope_cred_sees_pfn(const struct cred *cred);
+
+/* Whether @cred may switch statistics or change the watch list. */
+bool ptscope_cred_may_trace(const struct cred *cred);
 
 #endif /* _PTSCOPE_ACCESS_H */

@@ -12,11 +12,15 @@
 #include <linux/printk.h>
 
 #include "internal.h"
+#include "stats.h"
 
 static int __init ptscope_init(void)
 {
 	int err;
 
+	err = ptscope_stats_init();
+	if (err)
+		goto err_stats;
 	err = ptscope_procfs_init();
 	if (err)
 		goto err_procfs;
@@ -31,13 +35,22 @@ static int __init ptscope_init(void)
 err_netlink:
 	ptscope_procfs_exit();
 err_procfs:
+	ptscope_stats_exit();
+err_stats:
 	return err;
 }
 
 static void __exit ptscope_exit(void)
 {
+	/*
+	 * Probes off first, so the fault path stops paying while the front
+	 * ends go; ptscope_stats_exit() switches off again in case a front
+	 * end raced this, and only then frees the counters.
+	 */
+	ptscope_stats_set_enabled(false, NULL);
 	ptscope_netlink_exit();
 	ptscope_procfs_exit();
+	ptscope_stats_exit();
 	pr_info("unloaded\n");
 }
 

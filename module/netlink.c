@@ -3,11 +3,12 @@
  * netlink.c: the generic netlink front end, family "ptscope".
  *
  * Each request becomes an access check (access.c, the same function procfs
- * uses) and a walk with a visitor (walk.c).  Doit commands (info, summary,
- * vtop) answer with one message.  Dumps (vmas, ranges) fill one message
- * per dumpit call and resume by address: the cursor lives in the dump
- * state, the walker takes and drops the target's mmap lock itself, and
- * nothing is locked between messages.  Memory per dump is constant: one
+ * uses) and a walk with a visitor (walk.c), or a statistics request
+ * (stats.c).  Doit commands (info, summary, vtop, stats) answer with one
+ * message.  Dumps (vmas, ranges) fill one message per dumpit call and
+ * resume by address: the cursor lives in the dump state, the walker takes
+ * and drops the target's mmap lock itself, and nothing is locked between
+ * messages.  Memory per dump is constant: one
  * walk buffer, whatever the size of the target.
  *
  * Like pagemap, a dump reads a live process: it is not an atomic snapshot,
@@ -29,6 +30,7 @@
 #include "internal.h"
 #include "access.h"
 #include "entry.h"
+#include "stats.h"
 #include "walk.h"
 
 static struct genl_family ptscope_genl_family;
@@ -57,6 +59,16 @@ static const struct nla_policy ptscope_dump_policy[PTSCOPE_A_MAX + 1] = {
 /* ---- request helpers ------------------------------------------------------ */
 
 /*
+ * An extack message from a fixed set of static strings (access.h,
+ * stats.h), as NL_SET_ERR_MSG's own literals are.
+ */
+static void ptscope_extack_msg(struct netlink_ext_ack *extack, const char *why)
+{
+	if (extack && why)
+		extack->_msg = why;
+}
+
+/*
  * The target of a request, or an ERR_PTR with an extack message.  The mm
  * comes back with an mmget() reference.
  */
@@ -72,9 +84,8 @@ static struct mm_struct *ptscope_nl_target(struct nlattr **attrs,
 	}
 	mm = ptscope_target_mm(nla_get_u32(attrs[PTSCOPE_A_PID]),
 			       current_cred(), &why);
-	if (IS_ERR(mm) && why && extack) {
-		/* @why is a static string, as NL_SET_ERR_MSG's own are. */
-		extack->_msg = why;
+	if (IS_ERR(mm)) {
+		ptscope_extack_msg(extack, why);
 		NL_SET_BAD_ATTR(extack, attrs[PTSCOPE_A_PID]);
 	}
 	return mm;
@@ -666,6 +677,157 @@ static int ptscope_nl_dump_ranges(struct sk_buff *skb,
 	return ptscope_dump_one(skb, cb, PTSCOPE_CMD_GET_RANGES);
 }
 
+/* ---- statistics ------------------------------------------------------ */
+
+static const struct nla_policy ptscope_stats_set_policy[PTSCOPE_STATS_MAX + 1] = {
+	[PTSCOPE_STATS_ENABLED] = NLA_POLICY_MAX(NLA_U8, 1),
+	[PTSCOPE_STATS_WATCH_ADD] = NLA_POLICY_MIN(NLA_U32, 1),
+	[PTSCOPE_STATS_WATCH_DEL] = NLA_POLICY_MIN(NLA_U32, 1),
+};
+
+static const struct nla_policy ptscope_set_stats_policy[PTSCOPE_A_MAX + 1] = {
+	[PTSCOPE_A_STATS] = NLA_POLICY_NESTED(ptscope_stats_set_policy),
+};
+
+static int ptscope_put_counters(struct sk_buff *msg, const u64 *ctr)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, PTSCOPE_STATS_COUNTERS);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 1; i < __PTSCOPE_CTR_CNT; i++) {
+		/* Type 0 (PTSCOPE_CTR_UNSPEC) pads. */
+		if (nla_put_u64_64bit(msg, i, ctr[i], PTSCOPE_CTR_UNSPEC)) {
+			nla_nest_cancel(msg, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int ptscope_put_tlb_stats(struct sk_buff *msg,
+				 const struct ptscope_stats_snap *s)
+{
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(msg, PTSCOPE_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(msg, PTSCOPE_STATS_ENABLED, s->enabled) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_STATS_TIME_NS, s->time_ns,
+			      PTSCOPE_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_STATS_KERN_PGFAULT, s->kern_pgfault,
+			      PTSCOPE_STATS_PAD) ||
+	    nla_put_u64_64bit(msg, PTSCOPE_STATS_KERN_PGMAJFAULT,
+			      s->kern_pgmajfault, PTSCOPE_STATS_PAD))
+		goto err_cancel;
+	if (s->pid) {
+		if (nla_put_u32(msg, PTSCOPE_STATS_PID, s->pid) ||
+		    nla_put_u64_64bit(msg, PTSCOPE_STATS_KERN_MIN_FLT,
+				      s->kern_min_flt, PTSCOPE_STATS_PAD) ||
+		    nla_put_u64_64bit(msg, PTSCOPE_STATS_KERN_MAJ_FLT,
+				      s->kern_maj_flt, PTSCOPE_STATS_PAD))
+			goto err_cancel;
+		if (s->watched && nla_put_flag(msg, PTSCOPE_STATS_WATCHED))
+			goto err_cancel;
+	}
+	for (i = 0; i < s->nr_watch; i++)
+		if (nla_put_u32(msg, PTSCOPE_STATS_WATCH_PID, s->watch[i]))
+			goto err_cancel;
+	if ((!s->pid || s->watched) && ptscope_put_counters(msg, s->ctr))
+		goto err_cancel;
+	nla_nest_end(msg, nest);
+	return 0;
+
+err_cancel:
+	nla_nest_cancel(msg, nest);
+	return -EMSGSIZE;
+}
+
+static int ptscope_fill_tlb_stats(struct sk_buff *msg, void *arg)
+{
+	return ptscope_put_tlb_stats(msg, arg);
+}
+
+static int ptscope_nl_get_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct ptscope_stats_snap *s;
+	const char *why = NULL;
+	pid_t pid = 0;
+	int err;
+
+	if (info->attrs[PTSCOPE_A_PID])
+		pid = nla_get_u32(info->attrs[PTSCOPE_A_PID]);
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	err = ptscope_stats_snapshot(pid, current_cred(), s, &why);
+	if (err)
+		ptscope_extack_msg(info->extack, why);
+	else
+		err = ptscope_nl_reply(info, PTSCOPE_CMD_GET_STATS,
+				       NLMSG_GOODSIZE, ptscope_fill_tlb_stats, s);
+	kfree(s);
+	return err;
+}
+
+static int ptscope_nl_set_stats(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PTSCOPE_STATS_MAX + 1];
+	const char *why = NULL;
+	int err;
+
+	if (!netlink_capable(skb, CAP_PERFMON) &&
+	    !netlink_capable(skb, CAP_SYS_ADMIN)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "changing statistics needs CAP_SYS_ADMIN or CAP_PERFMON");
+		return -EPERM;
+	}
+	if (GENL_REQ_ATTR_CHECK(info, PTSCOPE_A_STATS)) {
+		NL_SET_ERR_MSG(info->extack, "a statistics nest is required");
+		return -EINVAL;
+	}
+	err = nla_parse_nested(tb, PTSCOPE_STATS_MAX,
+			       info->attrs[PTSCOPE_A_STATS],
+			       ptscope_stats_set_policy, info->extack);
+	if (err)
+		return err;
+	if (!tb[PTSCOPE_STATS_ENABLED] && !tb[PTSCOPE_STATS_WATCH_ADD] &&
+	    !tb[PTSCOPE_STATS_WATCH_DEL]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PTSCOPE_A_STATS],
+				    "nothing to change: give enabled, watch-add or watch-del");
+		return -EINVAL;
+	}
+
+	if (tb[PTSCOPE_STATS_WATCH_DEL]) {
+		err = ptscope_stats_watch_del(nla_get_u32(tb[PTSCOPE_STATS_WATCH_DEL]),
+					      &why);
+		if (err)
+			goto err_attr;
+	}
+	if (tb[PTSCOPE_STATS_WATCH_ADD]) {
+		err = ptscope_stats_watch_add(nla_get_u32(tb[PTSCOPE_STATS_WATCH_ADD]),
+					      current_cred(), &why);
+		if (err)
+			goto err_attr;
+	}
+	if (tb[PTSCOPE_STATS_ENABLED]) {
+		err = ptscope_stats_set_enabled(nla_get_u8(tb[PTSCOPE_STATS_ENABLED]),
+						&why);
+		if (err)
+			goto err_attr;
+	}
+	return 0;
+
+err_attr:
+	ptscope_extack_msg(info->extack, why);
+	return err;
+}
+
 /* ---- family ------------------------------------------------------------------ */
 
 static const struct genl_ops ptscope_genl_ops[] = {
@@ -701,6 +863,18 @@ static const struct genl_ops ptscope_genl_ops[] = {
 		.cmd = PTSCOPE_CMD_VTOP,
 		.doit = ptscope_nl_vtop,
 		.policy = ptscope_vtop_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_GET_STATS,
+		.doit = ptscope_nl_get_stats,
+		.policy = ptscope_pid_policy,
+		.maxattr = PTSCOPE_A_MAX,
+	},
+	{
+		.cmd = PTSCOPE_CMD_SET_STATS,
+		.doit = ptscope_nl_set_stats,
+		.policy = ptscope_set_stats_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},
 };

@@ -12,6 +12,7 @@
  *   pages    one row per leaf: every 4K pte, 2M pmd and 1G pud leaf
  *   summary  page-table pages per level, deposited tables, VmPTE check
  *   vtop     every level of the walk for one address
+ *   stats    TLB-flush and page-fault statistics (not a session; below)
  *
  * Selection syntax (one write, at most 255 bytes, fields separated by
  * blanks, a trailing newline allowed):
@@ -53,6 +54,14 @@
  * resumes at the cursor, like /proc/PID/pagemap.  The mmap lock is never
  * held across read() calls, and the file pins only the mm_struct (mmgrab),
  * not the target's memory.
+ *
+ * stats is cat-able: "name value" lines, system-wide first, then one
+ * "[pid N]" section per watched process.  Writing one command changes
+ * state (opener and writer both need CAP_SYS_ADMIN or CAP_PERFMON):
+ *
+ *   on | off | watch PID | unwatch PID
+ *
+ * Anything else is -EINVAL and changes nothing.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -65,6 +74,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/proc_fs.h>
+#include <linux/seq_file.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -76,6 +86,7 @@
 #include "access.h"
 #include "entry.h"
 #include "walk.h"
+#include "stats.h"
 
 #define PTSCOPE_PROC_DIR	"ptscope"
 #define PTSCOPE_BUF_SIZE	(64 * 1024)
@@ -736,6 +747,133 @@ static const struct proc_ops ptscope_proc_ops = {
 	.proc_release	= ptscope_proc_release,
 };
 
+/* ---- stats -------------------------------------------------------------- */
+
+static void ptscope_stats_show_ctrs(struct seq_file *m, const u64 *ctr)
+{
+	char name[40];
+	unsigned int i;
+
+	for (i = 1; i < __PTSCOPE_CTR_CNT; i++) {
+		ptscope_stats_ctr_name(i, name, sizeof(name));
+		seq_printf(m, "%s %llu\n", name, ctr[i]);
+	}
+}
+
+static void ptscope_stats_show_pid(struct seq_file *m, pid_t pid,
+				   struct ptscope_stats_snap *s)
+{
+	const char *why = "";
+	int err;
+
+	seq_printf(m, "[pid %d]\n", pid);
+	err = ptscope_stats_snapshot(pid, m->file->f_cred, s, &why);
+	if (err) {
+		seq_printf(m, "error %d %s\n", err, why);
+		return;
+	}
+	ptscope_stats_show_ctrs(m, s->ctr);
+	/* The kernel's own counts, which include faults before watching. */
+	seq_printf(m, "kern_min_flt %llu\nkern_maj_flt %llu\n",
+		   s->kern_min_flt, s->kern_maj_flt);
+}
+
+static int ptscope_stats_show(struct seq_file *m, void *v)
+{
+	struct ptscope_stats_snap *s;
+	pid_t watch[PTSCOPE_STATS_WATCH_MAX];
+	unsigned int i, nr, cpu;
+	const char *why = "";
+	int err;
+
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	err = ptscope_stats_snapshot(0, m->file->f_cred, s, &why);
+	if (err)
+		goto out;
+	seq_printf(m, "enabled %d\nwatch", s->enabled);
+	for (i = 0; i < s->nr_watch; i++)
+		seq_printf(m, " %d", s->watch[i]);
+	seq_puts(m, "\n[all]\n");
+	ptscope_stats_show_ctrs(m, s->ctr);
+	seq_printf(m, "kern_pgfault %llu\nkern_pgmajfault %llu\n",
+		   s->kern_pgfault, s->kern_pgmajfault);
+	for_each_online_cpu(cpu)
+		seq_printf(m, "cpu%u tlb_remote_shootdown %llu\n", cpu,
+			   ptscope_stats_cpu_ctr(cpu, PTSCOPE_CTR_TLB_FULL +
+						 PTSCOPE_TLB_REMOTE_SHOOTDOWN) +
+			   ptscope_stats_cpu_ctr(cpu, PTSCOPE_CTR_TLB_RANGED +
+						 PTSCOPE_TLB_REMOTE_SHOOTDOWN));
+	nr = s->nr_watch;
+	memcpy(watch, s->watch, sizeof(watch));
+	for (i = 0; i < nr; i++)
+		ptscope_stats_show_pid(m, watch[i], s);
+out:
+	kfree(s);
+	return err;
+}
+
+static int ptscope_stats_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, ptscope_stats_show, NULL);
+}
+
+static int ptscope_stats_apply(char *text, const char **why)
+{
+	char *tok[3];
+	unsigned int n = 0;
+	pid_t pid;
+	char *p;
+
+	while ((p = strsep(&text, " \t\n")) != NULL) {
+		if (!*p)
+			continue;
+		if (n == ARRAY_SIZE(tok))
+			return -EINVAL;
+		tok[n++] = p;
+	}
+	if (n == 1 && !strcmp(tok[0], "on"))
+		return ptscope_stats_set_enabled(true, why);
+	if (n == 1 && !strcmp(tok[0], "off"))
+		return ptscope_stats_set_enabled(false, why);
+	if (n != 2 || kstrtoint(tok[1], 10, &pid) || pid <= 0)
+		return -EINVAL;
+	if (!strcmp(tok[0], "watch"))
+		return ptscope_stats_watch_add(pid, current_cred(), why);
+	if (!strcmp(tok[0], "unwatch"))
+		return ptscope_stats_watch_del(pid, why);
+	return -EINVAL;
+}
+
+static ssize_t ptscope_stats_write(struct file *file, const char __user *ubuf,
+				   size_t count, loff_t *ppos)
+{
+	const char *why = NULL;
+	char *text;
+	int ret;
+
+	if (!ptscope_cred_may_trace(file->f_cred) ||
+	    !ptscope_cred_may_trace(current_cred()))
+		return -EPERM;
+	if (!count || count >= PTSCOPE_WRITE_MAX)
+		return -EINVAL;
+	text = memdup_user_nul(ubuf, count);
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	ret = ptscope_stats_apply(text, &why);
+	kfree(text);
+	return ret ? ret : count;
+}
+
+static const struct proc_ops ptscope_stats_proc_ops = {
+	.proc_open	= ptscope_stats_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_write	= ptscope_stats_write,
+	.proc_release	= single_release,
+};
+
 static const char * const ptscope_proc_names[] = {
 	[PTSCOPE_PK_VMAS]	= "vmas",
 	[PTSCOPE_PK_RANGES]	= "ranges",
@@ -757,6 +895,13 @@ int __init ptscope_procfs_init(void)
 				      (void *)(uintptr_t)i))
 			goto err_remove;
 	}
+	/*
+	 * Readable by all, like /proc/vmstat.  Writable by all so that a
+	 * CAP_PERFMON user who is not root can switch; writes check privilege.
+	 */
+	if (!proc_create("stats", PTSCOPE_PROC_MODE, ptscope_proc_dir,
+			 &ptscope_stats_proc_ops))
+		goto err_remove;
 	return 0;
 
 err_remove:

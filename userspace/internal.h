@@ -75,6 +75,8 @@ extern const struct ptscope_command cmd_vtop;
 extern const struct ptscope_command cmd_summary;
 extern const struct ptscope_command cmd_free;
 extern const struct ptscope_command cmd_compare;
+extern const struct ptscope_command cmd_stats;
+extern const struct ptscope_command cmd_trace;
 
 /*
  * For parse(), in args.c.  main resets getopt (optind = 0) before

@@ -30,6 +30,8 @@ static const struct ptscope_command *const commands[] = {
 	&cmd_summary,
 	&cmd_free,
 	&cmd_compare,
+	&cmd_stats,
+	&cmd_trace,
 };
 
 static void print_usage(FILE *f)

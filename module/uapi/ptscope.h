@@ -129,7 +129,7 @@ enum ptscope_attr {
 	PTSCOPE_A_VMA,			/* nest: PTSCOPE_VMA_* */
 	PTSCOPE_A_RANGE,		/* nest: PTSCOPE_RANGE_* */
 	PTSCOPE_A_VTOP,			/* nest: PTSCOPE_VTOP_* */
-	PTSCOPE_A_STATS,		/* nest: statistics (statistics issue) */
+	PTSCOPE_A_STATS,		/* nest: PTSCOPE_STATS_* */
 
 	__PTSCOPE_A_CNT,
 	PTSCOPE_A_MAX = __PTSCOPE_A_CNT - 1
@@ -265,6 +265,66 @@ enum ptscope_vtop_attr {
 
 	__PTSCOPE_VTOP_CNT,
 	PTSCOPE_VTOP_MAX = __PTSCOPE_VTOP_CNT - 1
+};
+
+/*
+ * Statistics (PTSCOPE_CMD_GET_STATS and _SET_STATS).
+ *
+ * Counters come from the tlb:tlb_flush and exceptions:page_fault_* trace
+ * points while statistics are on.  Each is a u64 attribute inside
+ * PTSCOPE_STATS_COUNTERS whose type is its PTSCOPE_CTR_* number.  Global
+ * counters run from module load and never go backwards; a watched
+ * process's run from when it was added to the watch list.
+ */
+enum ptscope_tlb_reason {		/* the kernel's enum tlb_flush_reason */
+	PTSCOPE_TLB_TASK_SWITCH,
+	PTSCOPE_TLB_REMOTE_SHOOTDOWN,	/* received from another CPU */
+	PTSCOPE_TLB_LOCAL_SHOOTDOWN,
+	PTSCOPE_TLB_LOCAL_MM_SHOOTDOWN,
+	PTSCOPE_TLB_REMOTE_SEND_IPI,
+
+	__PTSCOPE_TLB_REASON_CNT
+};
+
+enum ptscope_ctr {
+	PTSCOPE_CTR_UNSPEC,
+	/* Per reason: ranged flush events, pages they flushed, full flushes. */
+	PTSCOPE_CTR_TLB_RANGED,		/* + reason */
+	PTSCOPE_CTR_TLB_PAGES = PTSCOPE_CTR_TLB_RANGED + __PTSCOPE_TLB_REASON_CNT,
+	PTSCOPE_CTR_TLB_FULL = PTSCOPE_CTR_TLB_PAGES + __PTSCOPE_TLB_REASON_CNT,
+	PTSCOPE_CTR_FAULT_USER = PTSCOPE_CTR_TLB_FULL + __PTSCOPE_TLB_REASON_CNT,
+	PTSCOPE_CTR_FAULT_KERNEL,	/* faults taken in kernel mode */
+	PTSCOPE_CTR_FAULT_READ,		/* from the x86 error code: */
+	PTSCOPE_CTR_FAULT_WRITE,	/*   W bit */
+	PTSCOPE_CTR_FAULT_IFETCH,	/*   I bit */
+	PTSCOPE_CTR_FAULT_PROT,		/*   P bit: protection violation */
+	PTSCOPE_CTR_FAULT_NOTPRESENT,	/*   P clear: no translation */
+
+	__PTSCOPE_CTR_CNT,
+	PTSCOPE_CTR_MAX = __PTSCOPE_CTR_CNT - 1
+};
+
+#define PTSCOPE_STATS_WATCH_MAX	8	/* watched processes at most */
+
+/* PTSCOPE_A_STATS. */
+enum ptscope_stats_attr {
+	PTSCOPE_STATS_UNSPEC,
+	PTSCOPE_STATS_PAD,
+	PTSCOPE_STATS_ENABLED,		/* u8: get: probes on; set: switch */
+	PTSCOPE_STATS_PID,		/* u32: get: the process reported */
+	PTSCOPE_STATS_WATCHED,		/* flag: get: PID is on the watch list */
+	PTSCOPE_STATS_WATCH_ADD,	/* u32: set: watch this pid */
+	PTSCOPE_STATS_WATCH_DEL,	/* u32: set: stop watching this pid */
+	PTSCOPE_STATS_WATCH_PID,	/* u32, repeated: get (global): watch list */
+	PTSCOPE_STATS_COUNTERS,		/* nest: u64 per PTSCOPE_CTR_* */
+	PTSCOPE_STATS_KERN_PGFAULT,	/* u64: vm event PGFAULT, system */
+	PTSCOPE_STATS_KERN_PGMAJFAULT,	/* u64: vm event PGMAJFAULT, system */
+	PTSCOPE_STATS_KERN_MIN_FLT,	/* u64: the process's min_flt, all threads */
+	PTSCOPE_STATS_KERN_MAJ_FLT,	/* u64: the process's maj_flt, all threads */
+	PTSCOPE_STATS_TIME_NS,		/* u64: CLOCK_MONOTONIC of the snapshot */
+
+	__PTSCOPE_STATS_CNT,
+	PTSCOPE_STATS_MAX = __PTSCOPE_STATS_CNT - 1
 };
 
 #endif /* _UAPI_PTSCOPE_H */

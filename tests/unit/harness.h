@@ -61,5 +61,6 @@ void test_proc(void);
 void test_nl(void);
 void test_args(void);
 void test_pt(void);
+void test_stats(void);
 
 #endif /* PTSCOPE_TEST_HARNESS_H */

@@ -23,6 +23,7 @@ int main(int argc, char **argv)
 	test_nl();
 	test_args();
 	test_pt();
+	test_stats();
 	printf("%u passed, %u failed\n", test_counts.passed,
 	       test_counts.failed);
 	return test_counts.failed ? 1 : 0;

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * stats.c: TLB-flush and page-fault statistics from the kernel's own
+ * tracepoints, tlb:tlb_flush and exceptions:page_fault_{user,kernel}.
+ *
+ * The probes are registered only while statistics are on.  The exceptions
+ * tracepoints sit behind a static key that their registration flips, so
+ * with statistics off the fault path does not even branch here.
+ *
+ * Counters are per-CPU and only ever incremented: system-wide totals from
+ * module load, plus one set per watched process.  A watched process is
+ * known by its mm_struct, so its counts are those of events that fired
+ * while one of its threads was current (for a remote shootdown received,
+ * the thread interrupted by the IPI).  An exec gives the process a new mm,
+ * which is no longer watched.
+ *
+ * Locking:
+ *  - probes take no lock.  Counters are bumped with this_cpu_inc/add(),
+ *    single IRQ-safe instructions on x86 (a shootdown IPI may fire its
+ *    probe on top of a fault probe on the same CPU).  The watch list is
+ *    read with rcu_dereference_raw(): probes run with preemption disabled,
+ *    or under the tracepoint SRCU for callers where RCU is not watching,
+ *    and writers free a replaced list only after
+ *    tracepoint_synchronize_unregister(), which waits for both;
+ *  - ptscope_stats_mutex serialises the writers (on/off and watch list
+ *    changes) and readers of the watch list outside the probes;
+ *  - readers sum per-CPU counters without locks: each term only grows, so
+ *    a sum never goes backwards.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kernel.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/tracepoint.h>
+#include <linux/vmstat.h>
+#include <asm/tlbflush.h>
+#include <asm/trap_pf.h>
+
+#include "access.h"
+#include "stats.h"
+
+struct ptscope_ctrs {
+	u64 v[__PTSCOPE_CTR_CNT];
+};
+
+struct ptscope_watch_slot {
+	struct mm_struct *mm;		/* mmgrab()ed; compared, not used */
+	pid_t pid;
+	struct ptscope_ctrs __percpu *ctrs;
+};
+
+struct ptscope_watch_list {
+	unsigned int nr;
+	struct ptscope_watch_slot slot[];
+};
+
+/*
+ * Serialises switching and watch-list changes, and readers of the list
+ * outside the probes.  Never taken by a probe; may sleep while held
+ * (tracepoint registration).
+ */
+static DEFINE_MUTEX(ptscope_stats_mutex);
+static bool ptscope_stats_on;			/* ptscope_stats_mutex */
+/* Per-CPU, bumped locklessly by probes; lives from init to exit. */
+static struct ptscope_ctrs __percpu *ptscope_global;
+/* Written under ptscope_stats_mutex; read by probes without locks. */
+static struct ptscope_watch_list __rcu *ptscope_watch;
+
+/* ---- hot path ------------------------------------------------------ */
+
+static struct ptscope_ctrs __percpu *ptscope_watched_ctrs(void)
+{
+	struct mm_struct *mm = current->mm;
+	const struct ptscope_watch_list *wl;
+	unsigned int i;
+
+	if (!mm)
+		return NULL;
+	/* Protected by the tracepoint's own RCU/SRCU: see the top comment. */
+	wl = rcu_dereference_raw(ptscope_watch);
+	if (!wl)
+		return NULL;
+	for (i = 0; i < wl->nr; i++)
+		if (wl->slot[i].mm == mm)
+			return wl->slot[i].ctrs;
+	return NULL;
+}
+
+static void ptscope_tlb_account(struct ptscope_ctrs __percpu *c,
+				unsigned int reason, unsigned long pages)
+{
+	if (pages == TLB_FLUSH_ALL) {
+		this_cpu_inc(c->v[PTSCOPE_CTR_TLB_FULL + reason]);
+	} else {
+		this_cpu_inc(c->v[PTSCOPE_CTR_TLB_RANGED + reason]);
+		this_cpu_add(c->v[PTSCOPE_CTR_TLB_PAGES + reason], pages);
+	}
+}
+
+static void ptscope_probe_tlb_flush(void *data, int reason,
+				    unsigned long pages)
+{
+	struct ptscope_ctrs __percpu *w;
+
+	/* A reason a newer kernel added: not ours to name. */
+	if (reason < 0 || reason >= __PTSCOPE_TLB_REASON_CNT)
+		return;
+	ptscope_tlb_account(ptscope_global, reason, pages);
+	w = ptscope_watched_ctrs();
+	if (w)
+		ptscope_tlb_account(w, reason, pages);
+}
+
+static void ptscope_fault_account(struct ptscope_ctrs __percpu *c, bool user,
+				  unsigned long error_code)
+{
+	unsigned int access;
+
+	this_cpu_inc(c->v[user ? PTSCOPE_CTR_FAULT_USER :
+			   PTSCOPE_CTR_FAULT_KERNEL]);
+	if (error_code & X86_PF_INSTR)
+		access = PTSCOPE_CTR_FAULT_IFETCH;
+	else if (error_code & X86_PF_WRITE)
+		access = PTSCOPE_CTR_FAULT_WRITE;
+	else
+		access = PTSCOPE_CTR_FAULT_READ;
+	this_cpu_inc(c->v[access]);
+	this_cpu_inc(c->v[error_code & X86_PF_PROT ? PTSCOPE_CTR_FAULT_PROT :
+			  PTSCOPE_CTR_FAULT_NOTPRESENT]);
+}
+
+static void ptscope_fault(bool user, unsigned long error_code)
+{
+	struct ptscope_ctrs __percpu *w;
+
+	ptscope_fault_account(ptscope_global, user, error_code);
+	w = ptscope_watched_ctrs();
+	if (w)
+		ptscope_fault_account(w, user, error_code);
+}
+
+static void ptscope_probe_fault_user(void *data, unsigned long address,
+				     struct pt_regs *regs,
+				     unsigned long error_code)
+{
+	ptscope_fault(true, error_code);
+}
+
+static void ptscope_probe_fault_kernel(void *data, unsigned long address,
+				       struct pt_regs *regs,
+				       unsigned long error_code)
+{
+	ptscope_fault(false, error_code);
+}
+
+/* ---- probes on and off --------------------------------------------- */
+
+static struct ptscope_probe {
+	const char *name;
+	void *func;
+	struct tracepoint *tp;		/* found once, at init */
+} ptscope_probes[] = {
+	{ "tlb_flush", ptscope_probe_tlb_flush },
+	{ "page_fault_user", ptscope_probe_fault_user },
+	{ "page_fault_kernel", ptscope_probe_fault_kernel },
+};
+
+static void ptscope_find_tracepoint(struct tracepoint *tp, void *priv)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ptscope_probes); i++)
+		if (!strcmp(tp->name, ptscope_probes[i].name))
+			ptscope_probes[i].tp = tp;
+}
+
+static void ptscope_probes_unregister(unsigned int nr)
+{
+	while (nr--) {
+		struct ptscope_probe *p = &ptscope_probes[nr];
+
+		/* Only fails on a probe that is not registered. */
+		if (tracepoint_probe_unregister(p->tp, p->func, NULL))
+			pr_warn("cannot unregister probe on %s\n", p->name);
+	}
+	/* No probe runs on past this point; see the top comment. */
+	tracepoint_synchronize_unregister();
+}
+
+static int ptscope_probes_register(const char **why)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(ptscope_probes); i++) {
+		if (!ptscope_probes[i].tp) {
+			*why = "this kernel lacks the tlb_flush or page_fault tracepoints";
+			return -EOPNOTSUPP;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(ptscope_probes); i++) {
+		struct ptscope_probe *p = &ptscope_probes[i];
+
+		err = tracepoint_probe_register(p->tp, p->func, NULL);
+		if (err) {
+			*why = "cannot register a tracepoint probe";
+			goto err_unwind;
+		}
+	}
+	return 0;
+
+err_unwind:
+	ptscope_probes_unregister(i);
+	return err;
+}
+
+int ptscope_stats_set_enabled(bool on, const char **why)
+{
+	int err = 0;
+
+	mutex_lock(&ptscope_stats_mutex);
+	if (on == ptscope_stats_on)
+		goto out;
+	if (on)
+		err = ptscope_probes_register(why);
+	else
+		ptscope_probes_unregister(ARRAY_SIZE(ptscope_probes));
+	if (!err)
+		ptscope_stats_on = on;
+out:
+	mutex_unlock(&ptscope_stats_mutex);
+	return err;
+}
+
+/* ---- the watch list ------------------------------------------------ */
+
+static struct ptscope_watch_list *ptscope_watch_locked(void)
+{
+	return rcu_dereference_protected(ptscope_watch,
+					 lockdep_is_held(&ptscope_stats_mutex));
+}
+
+/*
+ * Publish @new in place of the current list (ptscope_stats_mutex held);
+ * the caller frees the old one with ptscope_watch_retire() after
+ * dropping the mutex.
+ */
+static struct ptscope_watch_list *
+ptscope_watch_publish(struct ptscope_watch_list *new)
+{
+	struct ptscope_watch_list *old = ptscope_watch_locked();
+
+	rcu_assign_pointer(ptscope_watch, new);
+	return old;
+}
+
+/* Free a replaced list, and @gone's slot, once no probe can see them. */
+static void ptscope_watch_retire(struct ptscope_watch_list *old,
+				 struct ptscope_watch_slot *gone)
+{
+	tracepoint_synchronize_unregister();
+	if (gone) {
+		free_percpu(gone->ctrs);
+		mmdrop(gone->mm);
+	}
+	kfree(old);
+}
+
+int ptscope_stats_watch_add(pid_t pid, const struct cred *cred,
+			    const char **why)
+{
+	struct ptscope_watch_list *old, *new = NULL;
+	struct ptscope_ctrs __percpu *ctrs;
+	struct mm_struct *mm;
+	unsigned int i, nr;
+	int err;
+
+	mm = ptscope_target_mm(pid, cred, why);
+	if (IS_ERR(mm))
+		return PTR_ERR(mm);
+	ctrs = alloc_percpu(struct ptscope_ctrs);
+	if (!ctrs) {
+		err = -ENOMEM;
+		goto err_mm;
+	}
+
+	mutex_lock(&ptscope_stats_mutex);
+	old = ptscope_watch_locked();
+	nr = old ? old->nr : 0;
+	for (i = 0; i < nr; i++) {
+		if (old->slot[i].mm == mm || old->slot[i].pid == pid) {
+			*why = "pid is already watched";
+			err = -EEXIST;
+			goto err_unlock;
+		}
+	}
+	if (nr == PTSCOPE_STATS_WATCH_MAX) {
+		*why = "the watch list is full";
+		err = -ENOSPC;
+		goto err_unlock;
+	}
+	new = kzalloc(struct_size(new, slot, nr + 1), GFP_KERNEL);
+	if (!new) {
+		err = -ENOMEM;
+		goto err_unlock;
+	}
+	if (nr)
+		memcpy(new->slot, old->slot, nr * sizeof(new->slot[0]));
+	mmgrab(mm);
+	new->slot[nr].mm = mm;
+	new->slot[nr].pid = pid;
+	new->slot[nr].ctrs = ctrs;
+	new->nr = nr + 1;
+	old = ptscope_watch_publish(new);
+	mutex_unlock(&ptscope_stats_mutex);
+
+	if (old)
+		ptscope_watch_retire(old, NULL);
+	mmput(mm);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&ptscope_stats_mutex);
+	free_percpu(ctrs);
+err_mm:
+	mmput(mm);
+	return err;
+}
+
+int ptscope_stats_watch_del(pid_t pid, const char **why)
+{
+	struct ptscope_watch_list *old, *new = NULL;
+	struct ptscope_watch_slot gone;
+	unsigned int i, j, nr;
+
+	mutex_lock(&ptscope_stats_mutex);
+	old = ptscope_watch_locked();
+	nr = old ? old->nr : 0;
+	for (i = 0; i < nr; i++)
+		if (old->slot[i].pid == pid)
+			break;
+	if (i == nr) {
+		mutex_unlock(&ptscope_stats_mutex);
+		*why = "pid is not watched";
+		return -ENOENT;
+	}
+	if (nr > 1) {
+		new = kzalloc(struct_size(new, slot, nr - 1), GFP_KERNEL);
+		if (!new) {
+			mutex_unlock(&ptscope_stats_mutex);
+			return -ENOMEM;
+		}
+		for (j = 0; j < nr; j++)
+			if (j != i)
+				new->slot[new->nr++] = old->slot[j];
+	}
+	gone = old->slot[i];
+	ptscope_watch_publish(new);
+	mutex_unlock(&ptscope_stats_mutex);
+
+	ptscope_watch_retire(old, &gone);
+	return 0;
+}
+
+/* ---- snapshots ----------------------------------------------------- */
+
+static void ptscope_sum(struct ptscope_ctrs __percpu *c, u64 *out)
+{
+	unsigned int cpu, i;
+
+	memset(out, 0, sizeof(u64) * __PTSCOPE_CTR_CNT);
+	for_each_possible_cpu(cpu) {
+		const struct ptscope_ctrs *pc = per_cpu_ptr(c, cpu);
+
+		for (i = 1; i < __PTSCOPE_CTR_CNT; i++)
+			out[i] += READ_ONCE(pc->v[i]);
+	}
+}
+
+u64 ptscope_stats_cpu_ctr(unsigned int cpu, unsigned int ctr)
+{
+	if (cpu >= nr_cpu_ids || ctr >= __PTSCOPE_CTR_CNT ||
+	    !cpu_possible(cpu))
+		return 0;
+	return READ_ONCE(per_cpu_ptr(ptscope_global, cpu)->v[ctr]);
+}
+
+/*
+ * The kernel's per-task fault counts, summed over live threads plus those
+ * of exited ones (signal->min_flt), as getrusage() and /proc/PID/stat do.
+ * Without the (unexported) siglock a thread exiting right now may be
+ * counted twice or not at all.
+ */
+static void ptscope_task_faults(pid_t nr, struct ptscope_stats_snap *s)
+{
+	struct task_struct *task, *t;
+	struct pid *pid;
+
+	pid = find_get_pid(nr);
+	if (!pid)
+		return;
+	task = get_pid_task(pid, PIDTYPE_PID);
+	put_pid(pid);
+	if (!task)
+		return;
+	rcu_read_lock();
+	if (pid_alive(task)) {
+		s->kern_min_flt = READ_ONCE(task->signal->min_flt);
+		s->kern_maj_flt = READ_ONCE(task->signal->maj_flt);
+		for_each_thread(task, t) {
+			s->kern_min_flt += READ_ONCE(t->min_flt);
+			s->kern_maj_flt += READ_ONCE(t->maj_flt);
+		}
+	}
+	rcu_read_unlock();
+	put_task_struct(task);
+}
+
+static int ptscope_vm_events(struct ptscope_stats_snap *s)
+{
+	unsigned long *ev;
+
+	ev = kcalloc(NR_VM_EVENT_ITEMS, sizeof(*ev), GFP_KERNEL);
+	if (!ev)
+		return -ENOMEM;
+	all_vm_events(ev);
+	s->kern_pgfault = ev[PGFAULT];
+	s->kern_pgmajfault = ev[PGMAJFAULT];
+	kfree(ev);
+	return 0;
+}
+
+int ptscope_stats_snapshot(pid_t pid, const struct cred *cred,
+			   struct ptscope_stats_snap *s, const char **why)
+{
+	const struct ptscope_watch_list *wl;
+	struct mm_struct *mm = NULL;
+	unsigned int i;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->pid = pid;
+	if (pid) {
+		mm = ptscope_target_mm(pid, cred, why);
+		if (IS_ERR(mm)) {
+			/*
+			 * A watched process that has exited keeps its slot
+			 * until unwatched, so that "run a command, then read
+			 * its totals" works on the zombie.
+			 */
+			err = PTR_ERR(mm);
+			mm = NULL;
+			if (err != -ESRCH)
+				return err;
+		}
+		ptscope_task_faults(pid, s);
+	}
+
+	mutex_lock(&ptscope_stats_mutex);
+	s->enabled = ptscope_stats_on;
+	wl = ptscope_watch_locked();
+	for (i = 0; wl && i < wl->nr; i++) {
+		const struct ptscope_watch_slot *w = &wl->slot[i];
+
+		if (!pid) {
+			s->watch[s->nr_watch++] = w->pid;
+		} else if (mm ? w->mm == mm : w->pid == pid) {
+			s->watched = true;
+			ptscope_sum(w->ctrs, s->ctr);
+		}
+	}
+	if (!pid)
+		ptscope_sum(ptscope_global, s->ctr);
+	mutex_unlock(&ptscope_stats_mutex);
+	if (pid && !mm && !s->watched)
+		return -ESRCH;	/* *why was set by ptscope_target_mm() */
+
+	if (mm)
+		mmput(mm);
+	err = ptscope_vm_events(s);
+	s->time_ns = ktime_get_ns();
+	return err;
+}
+
+/* ---- names for text output ----------------------------------------- */
+
+static const char * const ptscope_tlb_reason_names[] = {
+	[PTSCOPE_TLB_TASK_SWITCH]		= "task_switch",
+	[PTSCOPE_TLB_REMOTE_SHOOTDOWN]		= "remote_shootdown",
+	[PTSCOPE_TLB_LOCAL_SHOOTDOWN]		= "local_shootdown",
+	[PTSCOPE_TLB_LOCAL_MM_SHOOTDOWN]	= "local_mm_shootdown",
+	[PTSCOPE_TLB_REMOTE_SEND_IPI]		= "remote_send_ipi",
+};
+
+static const char * const ptscope_fault_names[] = {
+	"fault_user", "fault_kernel", "fault_read", "fault_write",
+	"fault_ifetch", "fault_prot", "fault_notpresent",
+};
+
+void ptscope_stats_ctr_name(unsigned int ctr, char *buf, size_t len)
+{
+	static const char * const kinds[] = { "ranged", "pages", "full" };
+	unsigned int k;
+
+	if (ctr >= PTSCOPE_CTR_FAULT_USER && ctr < __PTSCOPE_CTR_CNT) {
+		strscpy(buf, ptscope_fault_names[ctr - PTSCOPE_CTR_FAULT_USER],
+			len);
+		return;
+	}
+	if (ctr < PTSCOPE_CTR_TLB_RANGED || ctr >= PTSCOPE_CTR_FAULT_USER) {
+		strscpy(buf, "?", len);
+		return;
+	}
+	k = (ctr - PTSCOPE_CTR_TLB_RANGED) / __PTSCOPE_TLB_REASON_CNT;
+	snprintf(buf, len, "tlb_%s_%s",
+		 ptscope_tlb_reason_names[(ctr - PTSCOPE_CTR_TLB_RANGED) %
+					  __PTSCOPE_TLB_REASON_CNT],
+		 kinds[k]);
+}
+
+/* ---- load and unload ----------------------------------------------- */
+
+int __init ptscope_stats_init(void)
+{
+	unsigned int i;
+
+	ptscope_global = alloc_percpu(struct ptscope_ctrs);
+	if (!ptscope_global)
+		return -ENOMEM;
+	for_each_kernel_tracepoint(ptscope_find_tracepoint, NULL);
+	for (i = 0; i < ARRAY_SIZE(ptscope_probes); i++)
+		if (!ptscope_probes[i].tp)
+			pr_info("no %s tracepoint: statistics unavailable\n",
+				ptscope_probes[i].name);
+	return 0;
+}
+
+/* Front ends are gone by now, so nothing can switch statistics on again. */
+void ptscope_stats_exit(void)
+{
+	struct ptscope_watch_list *wl;
+	unsigned int i;
+
+	ptscope_stats_set_enabled(false, NULL);
+	mutex_lock(&ptscope_stats_mutex);
+	wl = ptscope_watch_publish(NULL);
+	mutex_unlock(&ptscope_stats_mutex);
+	/* The probes are off and synchronised: no reader is left. */
+	if (wl) {
+		for (i = 0; i < wl->nr; i++) {
+			free_percpu(wl->slot[i].ctrs);
+			mmdrop(wl->slot[i].mm);
+		}
+		kfree(wl);
+	}
+	free_percpu(ptscope_global);
+}
