@@ -6,6 +6,8 @@
 #   make check           host unit tests, then the VM suite on Debian's 6.1
 #                        and 6.12 kernels with 4- and 5-level paging
 #   make demo [DEMO=x]   boot a VM and show ptscope inspecting live processes
+#   make bench           boot a VM, run the benchmarks (docs/benchmarks.md),
+#                        write build/bench.json
 #   make install         module into /lib/modules/KVER/extra, tool into
 #                        /usr/local/sbin
 #   make dkms-install    register, build and install the module with DKMS
@@ -29,12 +31,13 @@ TEST_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	       -Itests/common -Imodule
 TEST_LDLIBS := -lpthread
 
-# Guest programs: each tests/{vm,scenarios,demos}/*.c is one program,
+# Guest programs: each tests/{vm,scenarios,demos,bench}/*.c is one program,
 # linked with the shared helpers in tests/common/.
 GUEST_DIR := build/guest/bin
 TEST_COMMON := $(wildcard tests/common/*.c)
 TEST_HDRS := $(wildcard tests/common/*.h) module/uapi/ptscope.h
-GUEST_SRCS := $(wildcard tests/vm/*.c tests/scenarios/*.c tests/demos/*.c)
+GUEST_SRCS := $(wildcard tests/vm/*.c tests/scenarios/*.c tests/demos/*.c \
+		tests/bench/*.c)
 GUEST_BINS := $(addprefix $(GUEST_DIR)/,$(notdir $(GUEST_SRCS:.c=)))
 
 KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
@@ -45,7 +48,7 @@ KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
 all: module tool
 
 help:
-	@sed -n '3,12s/^# \{0,1\}//p' Makefile
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile
 
 module:
 	@test -d "$(KDIR)" || { echo "ptscope: no kernel build tree; install headers (scripts/deps.sh) or set KDIR=" >&2; exit 1; }
@@ -80,6 +83,10 @@ $(GUEST_DIR)/%: tests/demos/%.c $(TEST_COMMON) $(TEST_HDRS)
 	@mkdir -p $(GUEST_DIR)
 	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
 
+$(GUEST_DIR)/%: tests/bench/%.c $(TEST_COMMON) $(TEST_HDRS)
+	@mkdir -p $(GUEST_DIR)
+	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
+
 # Everything scripts/vm puts in the guest.
 guest: tool guest-progs
 	@if [ -n "$(KMOD_OUT)" ]; then $(MAKE) --no-print-directory kmod; fi
@@ -98,8 +105,7 @@ demo:
 	@scripts/demo.sh $(DEMO)
 
 bench:
-	@echo "ptscope: benchmarks are not written yet" >&2
-	@exit 2
+	@tests/bench/bench.sh
 
 install: module tool
 	install -D -m 644 ptscope.ko $(DESTDIR)/lib/modules/$(KVER)/extra/ptscope.ko
