@@ -25,7 +25,8 @@
  * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1, and a
  * run of empty pud or pmd entries found in one scan costs 1 per
  * PTSCOPE_SKIP_PER_BUDGET.  When a chunk's budget is spent the walker
- * drops the mmap lock, reschedules and looks the cursor's VMA up again.
+ * drops the mmap lock, reschedules (or, if a writer is waiting for the
+ * lock, sleeps briefly to let it in) and looks the cursor's VMA up again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -39,6 +40,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <asm/io.h>
@@ -48,6 +50,8 @@
 #include "walk.h"
 
 #define PTSCOPE_CHUNK_BUDGET	((long)PTRS_PER_PTE)
+/* How long a chunk boundary waits for a queued mmap-lock writer. */
+#define PTSCOPE_WRITER_PAUSE_US	50
 /* Empty upper-level entries skipped in one scan cost 1 per this many. */
 #define PTSCOPE_SKIP_PER_BUDGET	16
 
@@ -558,6 +562,21 @@ static int ptscope_walk_one_vma(struct ptscope_walk *w,
 	return ret;
 }
 
+/*
+ * Between chunks.  A writer (mmap, munmap, mprotect, brk) queued behind
+ * us is woken by our unlock, but until it runs, a reader can still take
+ * the lock: retaking it at once, chunk after chunk, would keep the writer
+ * waiting for most of the walk.  So when one waits, sleep briefly and let
+ * it in first.  The pause costs the walker, not the target.
+ */
+static void ptscope_walk_pause(bool writer_waits)
+{
+	if (writer_waits)
+		usleep_range(PTSCOPE_WRITER_PAUSE_US, 2 * PTSCOPE_WRITER_PAUSE_US);
+	else
+		cond_resched();
+}
+
 int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 		       unsigned long end)
 {
@@ -593,8 +612,10 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 			break;
 
 		if (w->budget <= 0 && w->cursor < end) {
+			bool writer_waits = mmap_lock_is_contended(mm);
+
 			mmap_read_unlock(mm);
-			cond_resched();
+			ptscope_walk_pause(writer_waits);
 			if (fatal_signal_pending(current) ||
 			    mmap_read_lock_killable(mm)) {
 				w->next = w->cursor;
