@@ -700,7 +700,7 @@ static void bench_export(struct target *t, size_t bytes)
 	report_time("B2a", "per-page range dump, parsed, not printed", &pp);
 	report_time("B2b", "coalesced range dump, parsed", &co);
 	report_time("B2c", "pagemap, all VMAs (as B1b)", &pm);
-	report_info("B2", "work: per-page ranges / messages",
+	report_info("B2", "work: per-page ranges",
 		    wp.ranges, "ranges");
 	report_info("B2", "work: per-page messages", wp.msgs, "msgs");
 	report_info("B2", "work: per-page bytes received", wp.bytes, "bytes");
@@ -821,9 +821,21 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Runs the target's loop with @load looping beside it; p50, p99 in us. */
-static void loop_latency(struct target *t, int load, double *p50,
-			 double *p99, uint64_t *loads)
+/* The control load: CPU time only, never the target's mmap lock. */
+static void spin_ms(unsigned int ms)
+{
+	uint64_t end = now_ns() + ms * 1000000ULL;
+
+	while (now_ns() < end)
+		;
+}
+
+/*
+ * Runs the target's loop with @load looping beside it (0 none, 1 ptscope
+ * summary, 2 smaps_rollup, 3 a CPU spinner); p50, p99 in us.
+ */
+static uint32_t loop_latency(struct target *t, int load, double *p50,
+			     double *p99, uint64_t *loads)
 {
 	int pfd[2];
 	pid_t c = 0;
@@ -842,10 +854,12 @@ static void loop_latency(struct target *t, int load, double *p50,
 			for (;;) {
 				if (load == 1)
 					nl_summary(t->pid, &w);
-				else
+				else if (load == 2)
 					read_smaps_rollup(t->pid);
-				if (++k % 8 == 0 &&
-				    write(pfd[1], &k, sizeof(k)) < 0)
+				else
+					spin_ms(5);
+				k++;
+				if (write(pfd[1], &k, sizeof(k)) < 0)
 					_exit(0);
 			}
 		}
@@ -869,24 +883,33 @@ static void loop_latency(struct target *t, int load, double *p50,
 	*p99 = lat_ns[1 + (uint32_t)(n * 0.99)] / 1e3;
 	printf("  %-6s %-44s %u loops, %" PRIu64 " reader passes\n", "B5",
 	       load == 0 ? "no reader" : load == 1 ? "ptscope summary loop" :
-	       "smaps_rollup loop", n, *loads);
+	       load == 2 ? "smaps_rollup loop" : "CPU spinner (control)", n,
+	       *loads);
+	return n;
 }
 
 static void bench_gentle(struct target *t)
 {
-	double b50, b99, w50, w99, s50, s99;
-	uint64_t wl, sl;
+	double b50, b99, w50, w99, s50, s99, c50, c99;
+	uint64_t wl, sl, cl;
 
 	printf("B5 gentleness: target with 4 GiB touched runs mmap+touch+munmap for 3 s per case\n");
-	loop_latency(t, 0, &b50, &b99, &wl);
-	loop_latency(t, 1, &w50, &w99, &wl);
-	loop_latency(t, 2, &s50, &s99, &sl);
+	report_info("B5", "loops in 3 s, no reader",
+		    loop_latency(t, 0, &b50, &b99, &wl), "loops");
+	report_info("B5", "loops in 3 s, ptscope walker",
+		    loop_latency(t, 1, &w50, &w99, &wl), "loops");
+	report_info("B5", "loops in 3 s, smaps_rollup reader",
+		    loop_latency(t, 2, &s50, &s99, &sl), "loops");
+	report_info("B5", "loops in 3 s, CPU spinner (control)",
+		    loop_latency(t, 3, &c50, &c99, &cl), "loops");
 	report_info("B5", "p50 loop latency, no reader", b50, "us");
 	report_info("B5", "p99 loop latency, no reader", b99, "us");
 	report_info("B5", "p50 loop latency, ptscope walker", w50, "us");
 	report_info("B5", "p99 loop latency, ptscope walker", w99, "us");
 	report_info("B5", "p50 loop latency, smaps_rollup reader", s50, "us");
 	report_info("B5", "p99 loop latency, smaps_rollup reader", s99, "us");
+	report_info("B5", "p50 loop latency, CPU spinner (control)", c50, "us");
+	report_info("B5", "p99 loop latency, CPU spinner (control)", c99, "us");
 	report_info("B5", "ptscope walks completed", wl, "walks");
 	report_info("B5", "smaps_rollup reads completed", sl, "reads");
 	report_goal("B5", "p99 with walker / p99 baseline", w99 / b99, "x",
