@@ -6,7 +6,8 @@
 #   make check           host unit tests, then the VM suite on Debian's 6.1
 #                        and 6.12 kernels with 4- and 5-level paging
 #   make demo [DEMO=x]   boot a VM and show ptscope inspecting live processes
-#   make bench           statistics overhead on the page-fault path, in the VM
+#   make bench           boot a VM, run the walker benchmarks and the
+#                        statistics overhead (docs/benchmarks.md, README)
 #   make install         module into /lib/modules/KVER/extra, tool into
 #                        /usr/local/sbin
 #   make dkms-install    register, build and install the module with DKMS
@@ -47,7 +48,7 @@ KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
 all: module tool
 
 help:
-	@sed -n '3,13s/^# \{0,1\}//p' Makefile
+	@sed -n '3,14s/^# \{0,1\}//p' Makefile
 
 module:
 	@test -d "$(KDIR)" || { echo "ptscope: no kernel build tree; install headers (scripts/deps.sh) or set KDIR=" >&2; exit 1; }
@@ -104,6 +105,7 @@ demo:
 	@scripts/demo.sh $(DEMO)
 
 bench:
+	@tests/bench/bench.sh
 	@tests/bench/stats-overhead.sh
 
 install: module tool

@@ -22,9 +22,11 @@
  *    only to read a huge leaf's page mapcount while the leaf cannot change.
  *
  * The chunk budget: each populated PTE table or huge leaf costs
- * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1.  When a
- * chunk's budget is spent the walker drops the mmap lock, reschedules and
- * looks the cursor's VMA up again.
+ * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1, and a
+ * run of empty pud or pmd entries found in one scan costs 1 per
+ * PTSCOPE_SKIP_PER_BUDGET.  When a chunk's budget is spent the walker
+ * drops the mmap lock, reschedules (or, if a writer is waiting for the
+ * lock, sleeps briefly to let it in) and looks the cursor's VMA up again.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -38,7 +40,9 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <asm/io.h>
 
 #include "uapi/ptscope.h"
@@ -46,6 +50,10 @@
 #include "walk.h"
 
 #define PTSCOPE_CHUNK_BUDGET	((long)PTRS_PER_PTE)
+/* How long a chunk boundary waits for a queued mmap-lock writer. */
+#define PTSCOPE_WRITER_PAUSE_US	50
+/* Empty upper-level entries skipped in one scan cost 1 per this many. */
+#define PTSCOPE_SKIP_PER_BUDGET	16
 
 /* Physical address of a table that a non-leaf entry points at. */
 #define PTSCOPE_TABLE_KEY(val)	((u64)(val) & PTE_PFN_MASK)
@@ -300,6 +308,39 @@ static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
 	return 0;
 }
 
+/*
+ * With no holes to report, a run of empty upper-level entries needs no
+ * visit: find its end with one scan of the table rather than an entry at
+ * a time, as sparse address spaces have thousands of them.  Returns how
+ * many entries from @entryp on are all zero (an empty entry with stray
+ * bits is left to the caller's own test), 0 when holes are wanted.  A
+ * fault filling an entry in as we scan is no different from reading it
+ * just before.
+ */
+static unsigned int ptscope_zero_entries(struct ptscope_walk *w,
+					 const void *entryp,
+					 unsigned long addr, unsigned long end,
+					 unsigned int shift)
+{
+	unsigned long n = ((end - 1) >> shift) - (addr >> shift) + 1;
+	const u8 *nz;
+	unsigned int zero;
+
+	if (w->holes || READ_ONCE(*(const u64 *)entryp))
+		return 0;
+	nz = memchr_inv(entryp, 0, n * sizeof(u64));
+	zero = nz ? (nz - (const u8 *)entryp) / sizeof(u64) : n;
+	w->budget -= 1 + zero / PTSCOPE_SKIP_PER_BUDGET;
+	return zero;
+}
+
+/* Where a run of @zero entries from @addr's entry ends. */
+static unsigned long ptscope_zero_end(unsigned long addr, unsigned long end,
+				      unsigned int zero, unsigned int shift)
+{
+	return min(end, ((addr >> shift) + zero) << shift);
+}
+
 static int ptscope_walk_pmd_range(struct ptscope_walk *w, pud_t pud,
 				  unsigned long addr, unsigned long end)
 {
@@ -309,11 +350,19 @@ static int ptscope_walk_pmd_range(struct ptscope_walk *w, pud_t pud,
 
 	ptscope_count_table(w, PTSCOPE_LEVEL_PMD, PTSCOPE_TABLE_KEY(pud_val(pud)));
 	for (; addr < end; addr = next, pmdp++) {
+		unsigned int zero;
 		pmd_t pmd;
 
 		next = pmd_addr_end(addr, end);
 		if (w->budget <= 0)
 			return 0;
+		zero = ptscope_zero_entries(w, pmdp, addr, end, PMD_SHIFT);
+		if (zero) {
+			pmdp += zero - 1;
+			next = ptscope_zero_end(addr, end, zero, PMD_SHIFT);
+			w->cursor = next;
+			continue;
+		}
 again:
 		pmd = ptscope_pmdp_get_lockless(pmdp);
 		if (pmd_none(pmd)) {
@@ -355,11 +404,19 @@ static int ptscope_walk_pud_range(struct ptscope_walk *w, p4d_t p4d,
 
 	ptscope_count_table(w, PTSCOPE_LEVEL_PUD, PTSCOPE_TABLE_KEY(p4d_val(p4d)));
 	for (; addr < end; addr = next, pudp++) {
+		unsigned int zero;
 		pud_t pud;
 
 		next = pud_addr_end(addr, end);
 		if (w->budget <= 0)
 			return 0;
+		zero = ptscope_zero_entries(w, pudp, addr, end, PUD_SHIFT);
+		if (zero) {
+			pudp += zero - 1;
+			next = ptscope_zero_end(addr, end, zero, PUD_SHIFT);
+			w->cursor = next;
+			continue;
+		}
 		pud = READ_ONCE(*pudp);
 		if (pud_none(pud)) {
 			ret = ptscope_hole(w, addr, next, PTSCOPE_LEVEL_PUD);
@@ -505,6 +562,21 @@ static int ptscope_walk_one_vma(struct ptscope_walk *w,
 	return ret;
 }
 
+/*
+ * Between chunks.  A writer (mmap, munmap, mprotect, brk) queued behind
+ * us is woken by our unlock, but until it runs, a reader can still take
+ * the lock: retaking it at once, chunk after chunk, would keep the writer
+ * waiting for most of the walk.  So when one waits, sleep briefly and let
+ * it in first.  The pause costs the walker, not the target.
+ */
+static void ptscope_walk_pause(bool writer_waits)
+{
+	if (writer_waits)
+		usleep_range(PTSCOPE_WRITER_PAUSE_US, 2 * PTSCOPE_WRITER_PAUSE_US);
+	else
+		cond_resched();
+}
+
 int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 		       unsigned long end)
 {
@@ -540,8 +612,10 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 			break;
 
 		if (w->budget <= 0 && w->cursor < end) {
+			bool writer_waits = mmap_lock_is_contended(mm);
+
 			mmap_read_unlock(mm);
-			cond_resched();
+			ptscope_walk_pause(writer_waits);
 			if (fatal_signal_pending(current) ||
 			    mmap_read_lock_killable(mm)) {
 				w->next = w->cursor;
