@@ -18,11 +18,16 @@
  *   malloc SIZE      malloc and fill SIZE bytes; "ok ADDR"
  *   free             free the last malloc
  *   where            "ok text=A data=A bss=A heap=A mmap=A stack=A libc=A"
+ *   spin             start a thread that spins on a CPU, so that the mm
+ *                    is live on two CPUs at once; "ok TID"
+ *   unmap-loop N     N times: mmap a page, write it, munmap it
  *   quit
  *
  * SIZE takes K, M and G suffixes; ADDR is hex.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
@@ -30,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -282,6 +288,55 @@ static void cmd_where(void)
 	       heap, anon, (void *)&local, (void *)fgets);
 }
 
+static volatile pid_t spinner_tid;
+
+static void *spinner(void *arg)
+{
+	(void)arg;
+	spinner_tid = (pid_t)syscall(SYS_gettid);
+	for (;;)
+		;
+	return NULL;
+}
+
+static void cmd_spin(void)
+{
+	pthread_t t;
+	cpu_set_t cpus;
+
+	/* Keep the two threads on different CPUs, when there are two. */
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	if (pthread_create(&t, NULL, spinner, NULL)) {
+		printf("err spin: cannot create a thread\n");
+		return;
+	}
+	while (!spinner_tid)
+		usleep(1000);
+	CPU_ZERO(&cpus);
+	CPU_SET(1, &cpus);
+	sched_setaffinity(spinner_tid, sizeof(cpus), &cpus);
+	printf("ok %d\n", (int)spinner_tid);
+}
+
+static void cmd_unmap_loop(const char *arg)
+{
+	unsigned long n = strtoul(arg, NULL, 0), i;
+
+	for (i = 0; i < n; i++) {
+		char *p = map_anon(NULL, PG, 0);
+
+		if (p == MAP_FAILED) {
+			printf("err unmap-loop: %s\n", strerror(errno));
+			return;
+		}
+		*(volatile char *)p = 1;
+		munmap(p, PG);
+	}
+	printf("ok %lu\n", n);
+}
+
 int main(void)
 {
 	char line[256];
@@ -320,6 +375,10 @@ int main(void)
 			printf("ok\n");
 		} else if (!strcmp(line, "where"))
 			cmd_where();
+		else if (!strcmp(line, "spin"))
+			cmd_spin();
+		else if (!strcmp(line, "unmap-loop") && arg)
+			cmd_unmap_loop(arg);
 		else if (!strcmp(line, "quit"))
 			break;
 		else
