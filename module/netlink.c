@@ -882,12 +882,18 @@ static const struct genl_ops ptscope_genl_ops[] = {
 /*
  * resv_start_op stays 0: every command gets strict header and attribute
  * validation, and every command has a policy.
+ *
+ * parallel_ops: a walk of a large process takes a while, and genl_mutex
+ * would make every other generic netlink family wait for it.  Nothing
+ * here needs it: each request keeps its state in its own callback or
+ * dump state, and statistics changes are serialised by stats.c's mutex.
  */
 static struct genl_family ptscope_genl_family __ro_after_init = {
 	.name = PTSCOPE_GENL_NAME,
 	.version = PTSCOPE_GENL_VERSION,
 	.maxattr = PTSCOPE_A_MAX,
 	.netnsok = true,
+	.parallel_ops = true,
 	.module = THIS_MODULE,
 	.ops = ptscope_genl_ops,
 	.n_ops = ARRAY_SIZE(ptscope_genl_ops),
