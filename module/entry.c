@@ -317,15 +317,19 @@ const char *ptscope_level_name(unsigned int level)
 	return "?";
 }
 
-/* One letter per flag bit, in enum ptscope_flag_bits order. */
+/*
+ * One letter per flag bit, in enum ptscope_flag_bits order.  Every letter
+ * is distinct, and those the tool also prints mean the same there (n is
+ * no-execute: an x would read as "executable").
+ */
 static const char ptscope_flag_letters[__PTSCOPE_FB_CNT + 1] =
-	"pwuTCPadgxsSDUhzrwEumgcm";
+	"pwuTCPadgnsSDUhzrWeKHGcm";
 
 const char ptscope_flags_legend[] =
 	"p=present w=write u=user T=pwt C=pcd P=pat a=accessed d=dirty g=global\n"
-	"#        x=nx s=soft-dirty S=special D=devmap U=uffd-wp h=huge z=zero-page\n"
-	"#        r/w=migration-read/write E=exclusive c=cow m=shared\n"
-	"#        u/m/g=marker-uffd-wp/poisoned/guard (last three columns)";
+	"#        n=no-exec s=soft-dirty S=special D=devmap U=uffd-wp h=huge\n"
+	"#        z=zero-page r/W=migration-read/write e=exclusive\n"
+	"#        K/H/G=marker-uffd-wp/poisoned/guard c=cow m=shared";
 
 void ptscope_flags_str(u64 flags, char *buf)
 {
