@@ -20,7 +20,7 @@
  *   where            "ok text=A data=A bss=A heap=A mmap=A stack=A libc=A"
  *   spin             start a thread that spins on a CPU, so that the mm
  *                    is live on two CPUs at once; "ok TID"
- *   unmap-loop N     N times: mmap a page, write it, munmap it
+ *   unmap-loop N     on CPU 0, N times: mmap a page, write it, munmap it
  *   quit
  *
  * SIZE takes K, M and G suffixes; ADDR is hex.
@@ -289,13 +289,44 @@ static void cmd_where(void)
 }
 
 static volatile pid_t spinner_tid;
+static volatile int spinner_on_cpu1;
+
+/*
+ * Keep the calling thread on CPU 0, and make CPU 1 drop this mm. A thread
+ * that migrated leaves the CPU it left in lazy TLB mode with the mm still
+ * in mm_cpumask, and each flush then goes the remote way (the kernel's
+ * TLB_REMOTE_SEND_IPI event) although this process runs on one CPU only.
+ * A short-lived child on CPU 1 switches that CPU to the child's own mm,
+ * which takes it out of ours.
+ */
+static void stay_on_cpu0(void)
+{
+	cpu_set_t cpus;
+	pid_t child;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(0, &cpus);
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	child = fork();
+	if (child == 0) {
+		CPU_ZERO(&cpus);
+		CPU_SET(1, &cpus);
+		if (!sched_setaffinity(0, sizeof(cpus), &cpus))
+			while (sched_getcpu() != 1)
+				sched_yield();
+		_exit(0);
+	}
+	if (child > 0)
+		waitpid(child, NULL, 0);
+}
 
 static void *spinner(void *arg)
 {
 	(void)arg;
 	spinner_tid = (pid_t)syscall(SYS_gettid);
 	for (;;)
-		;
+		if (!spinner_on_cpu1 && sched_getcpu() == 1)
+			spinner_on_cpu1 = 1;
 	return NULL;
 }
 
@@ -303,11 +334,10 @@ static void cmd_spin(void)
 {
 	pthread_t t;
 	cpu_set_t cpus;
+	int i;
 
 	/* Keep the two threads on different CPUs, when there are two. */
-	CPU_ZERO(&cpus);
-	CPU_SET(0, &cpus);
-	sched_setaffinity(0, sizeof(cpus), &cpus);
+	stay_on_cpu0();
 	if (pthread_create(&t, NULL, spinner, NULL)) {
 		printf("err spin: cannot create a thread\n");
 		return;
@@ -317,6 +347,9 @@ static void cmd_spin(void)
 	CPU_ZERO(&cpus);
 	CPU_SET(1, &cpus);
 	sched_setaffinity(spinner_tid, sizeof(cpus), &cpus);
+	/* Reply once the spinner really runs there: up to 5 s. */
+	for (i = 0; i < 5000 && !spinner_on_cpu1; i++)
+		usleep(1000);
 	printf("ok %d\n", (int)spinner_tid);
 }
 
@@ -324,6 +357,7 @@ static void cmd_unmap_loop(const char *arg)
 {
 	unsigned long n = strtoul(arg, NULL, 0), i;
 
+	stay_on_cpu0();
 	for (i = 0; i < n; i++) {
 		char *p = map_anon(NULL, PG, 0);
 
