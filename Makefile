@@ -31,13 +31,15 @@ TEST_CFLAGS := -O2 -g -Wall -Wextra -Werror -std=gnu11 -D_GNU_SOURCE \
 	       -Itests/common -Imodule
 TEST_LDLIBS := -lpthread
 
-# Guest programs: each tests/{vm,scenarios,demos,bench}/*.c is one program,
+# Guest programs: each tests/{vm,scenarios,demos,bench,stress,fuzz}/*.c is
+# one program,
 # linked with the shared helpers in tests/common/.
 GUEST_DIR := build/guest/bin
 TEST_COMMON := $(wildcard tests/common/*.c)
 TEST_HDRS := $(wildcard tests/common/*.h) module/uapi/ptscope.h
-GUEST_SRCS := $(wildcard tests/vm/*.c tests/scenarios/*.c tests/demos/*.c \
-		tests/bench/*.c)
+GUEST_DIRS := tests/vm tests/scenarios tests/demos tests/bench tests/stress \
+	      tests/fuzz
+GUEST_SRCS := $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.c))
 GUEST_BINS := $(addprefix $(GUEST_DIR)/,$(notdir $(GUEST_SRCS:.c=)))
 
 KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
@@ -71,21 +73,12 @@ kmod:
 
 guest-progs: $(GUEST_BINS)
 
-$(GUEST_DIR)/%: tests/vm/%.c $(TEST_COMMON) $(TEST_HDRS)
+define guest_rule
+$(GUEST_DIR)/%: $(1)/%.c $(TEST_COMMON) $(TEST_HDRS)
 	@mkdir -p $(GUEST_DIR)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
-
-$(GUEST_DIR)/%: tests/scenarios/%.c $(TEST_COMMON) $(TEST_HDRS)
-	@mkdir -p $(GUEST_DIR)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
-
-$(GUEST_DIR)/%: tests/demos/%.c $(TEST_COMMON) $(TEST_HDRS)
-	@mkdir -p $(GUEST_DIR)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
-
-$(GUEST_DIR)/%: tests/bench/%.c $(TEST_COMMON) $(TEST_HDRS)
-	@mkdir -p $(GUEST_DIR)
-	$(CC) $(TEST_CFLAGS) -o $@ $< $(TEST_COMMON) $(TEST_LDLIBS)
+	$(CC) $(TEST_CFLAGS) -o $$@ $$< $(TEST_COMMON) $(TEST_LDLIBS)
+endef
+$(foreach d,$(GUEST_DIRS),$(eval $(call guest_rule,$(d))))
 
 # Everything scripts/vm puts in the guest.
 guest: tool guest-progs
