@@ -10,9 +10,12 @@ set -eu
 
 export DEBIAN_FRONTEND=noninteractive
 
-# linux-source-6.12 provides scripts/checkpatch.pl for `make style`.
+# linux-source-6.12 provides scripts/checkpatch.pl for `make style`; the
+# linux-source packages and bc..libssl-dev build the debug kernel
+# (scripts/debug-kernel).
 base_pkgs="gcc make libc6-dev libmnl-dev pkg-config dwarves kmod xz-utils \
-zstd qemu-system-x86 busybox-static cpio perl sparse linux-source-6.12"
+zstd qemu-system-x86 busybox-static cpio perl sparse linux-source-6.12 \
+linux-source-6.1 bc bison flex libelf-dev libssl-dev"
 
 need_update=0
 [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -n 1)" ] ||

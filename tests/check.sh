@@ -11,15 +11,20 @@
 # without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12"
 # and LEVELS="4 5" narrow the matrix; extra arguments select VM tests by
 # name.
+#
+# --debug (make check-debug) runs the VM stages on the debug kernel that
+# scripts/debug-kernel builds (DEBUG_KERNEL=6.1|6.12, default 6.12), each
+# followed by a kmemleak scan after rmmod (tests/vm/leakcheck.sh).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 
 host_only=0
-if [ "${1:-}" = --host-only ]; then
-	host_only=1
-	shift
-fi
+debug=0
+case ${1:-} in
+--host-only) host_only=1; shift ;;
+--debug) debug=1; shift ;;
+esac
 kernels=${KERNELS:-6.1 6.12}
 levels=${LEVELS:-4 5}
 
@@ -55,6 +60,27 @@ run_stage() {
 	[ "$f" -eq 0 ] || failed_stages+=("$name")
 	echo "=== $name: $p pass, $f fail, $s skip ($(($(date +%s) - start)) s elapsed)"
 }
+
+if [ "$debug" = 1 ]; then
+	series=${DEBUG_KERNEL:-6.12}
+	echo "=== debug kernel $series (scripts/debug-kernel)"
+	tree=$(scripts/debug-kernel "$series") || exit 1
+	# KASAN, lockdep and kmemleak make the guest several times slower.
+	dvm() {
+		scripts/vm -q --kernel "$tree/arch/x86/boot/bzImage" --kdir "$tree" \
+			--timeout 5400 "$@"
+	}
+	for l in $levels; do
+		run_stage "debug VM suite, $series, $l-level" dvm --levels "$l" -- \
+			env PTSCOPE_TEST_TIMEOUT=1200 leakcheck.sh run-suite.sh "$@"
+	done
+	run_stage "debug walker suite as uid 1000, $series" dvm --levels 4 --user -- \
+		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh walk
+	echo
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped ($(($(date +%s) - start)) s)"
+	[ "$total_fail" -eq 0 ]
+	exit
+fi
 
 run_stage "host unit tests" make -s -C tests/unit check
 run_stage "module style (checkpatch, W=1, sparse)" scripts/style.sh
