@@ -23,7 +23,9 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/utsname.h>
+#include <linux/fs.h>
 #include <net/genetlink.h>
+#include <net/sock.h>
 #include <asm/pgtable.h>
 
 #include "uapi/ptscope.h"
@@ -69,21 +71,56 @@ static void ptscope_extack_msg(struct netlink_ext_ack *extack, const char *why)
 }
 
 /*
- * The target of a request, or an ERR_PTR with an extack message.  The mm
- * comes back with an mmget() reference.
+ * The credentials of whoever opened @skb's socket, as pagemap goes by its
+ * file's opener; NULL for a kernel socket.
  */
-static struct mm_struct *ptscope_nl_target(struct nlattr **attrs,
+static const struct cred *ptscope_nl_opener(const struct sk_buff *skb)
+{
+	/* The sending socket; skb->sk is the kernel's own end. */
+	const struct sock *sk = skb ? NETLINK_CB(skb).sk : NULL;
+
+	if (!sk || !sk->sk_socket || !sk->sk_socket->file)
+		return NULL;
+	return sk->sk_socket->file->f_cred;
+}
+
+/*
+ * PFNs are shown only when both the sender and the socket's opener have
+ * CAP_SYS_ADMIN: a socket handed on widens nothing, and a privileged
+ * process tricked into sending on someone else's socket leaks nothing.
+ */
+static bool ptscope_nl_sees_pfn(const struct sk_buff *skb)
+{
+	const struct cred *opener = ptscope_nl_opener(skb);
+
+	return ptscope_cred_sees_pfn(current_cred()) &&
+	       (!opener || ptscope_cred_sees_pfn(opener));
+}
+
+/*
+ * The target of a request, or an ERR_PTR with an extack message.  Both the
+ * socket opener's and the sender's credentials must pass.  The mm comes
+ * back with an mmget() reference.
+ */
+static struct mm_struct *ptscope_nl_target(const struct sk_buff *skb,
+					   struct nlattr **attrs,
 					   struct netlink_ext_ack *extack)
 {
+	const struct cred *opener = ptscope_nl_opener(skb);
 	struct mm_struct *mm;
 	const char *why = NULL;
+	pid_t pid;
 
 	if (!attrs[PTSCOPE_A_PID]) {
 		NL_SET_ERR_MSG_MOD(extack, "missing pid");
 		return ERR_PTR(-EINVAL);
 	}
-	mm = ptscope_target_mm(nla_get_u32(attrs[PTSCOPE_A_PID]),
-			       current_cred(), &why);
+	pid = nla_get_u32(attrs[PTSCOPE_A_PID]);
+	mm = ptscope_target_mm(pid, current_cred(), &why);
+	if (!IS_ERR(mm) && opener && opener != current_cred()) {
+		mmput(mm);
+		mm = ptscope_target_mm(pid, opener, &why);
+	}
 	if (IS_ERR(mm)) {
 		ptscope_extack_msg(extack, why);
 		NL_SET_BAD_ATTR(extack, attrs[PTSCOPE_A_PID]);
@@ -98,7 +135,7 @@ static int ptscope_put_u64(struct sk_buff *msg, int type, u64 val, int pad)
 
 /* ---- info ---------------------------------------------------------------- */
 
-static int ptscope_put_info(struct sk_buff *msg)
+static int ptscope_put_info(struct sk_buff *msg, bool show_pfn)
 {
 	struct nlattr *nest;
 
@@ -121,8 +158,7 @@ static int ptscope_put_info(struct sk_buff *msg)
 	    ptscope_put_u64(msg, PTSCOPE_INFO_TASK_SIZE, TASK_SIZE_MAX,
 			    PTSCOPE_INFO_PAD))
 		goto err_cancel;
-	if (ptscope_cred_sees_pfn(current_cred()) &&
-	    nla_put_flag(msg, PTSCOPE_INFO_SHOW_PFN))
+	if (show_pfn && nla_put_flag(msg, PTSCOPE_INFO_SHOW_PFN))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -162,13 +198,13 @@ err_free:
 
 static int ptscope_fill_info(struct sk_buff *msg, void *arg)
 {
-	return ptscope_put_info(msg);
+	return ptscope_put_info(msg, ptscope_nl_sees_pfn(arg));
 }
 
 static int ptscope_nl_get_info(struct sk_buff *skb, struct genl_info *info)
 {
 	return ptscope_nl_reply(info, PTSCOPE_CMD_GET_INFO, NLMSG_GOODSIZE,
-				ptscope_fill_info, NULL);
+				ptscope_fill_info, skb);
 }
 
 /* ---- summary --------------------------------------------------------------- */
@@ -255,7 +291,7 @@ static int ptscope_nl_get_summary(struct sk_buff *skb, struct genl_info *info)
 	struct mm_struct *mm;
 	int err;
 
-	mm = ptscope_nl_target(info->attrs, info->extack);
+	mm = ptscope_nl_target(skb, info->attrs, info->extack);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
@@ -263,7 +299,7 @@ static int ptscope_nl_get_summary(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out_mm;
 	}
-	err = ptscope_mm_summary(mm, ptscope_cred_sees_pfn(current_cred()), s);
+	err = ptscope_mm_summary(mm, ptscope_nl_sees_pfn(skb), s);
 	if (!err)
 		err = ptscope_nl_reply(info, PTSCOPE_CMD_GET_SUMMARY,
 				       NLMSG_GOODSIZE, ptscope_fill_summary, s);
@@ -364,7 +400,7 @@ static int ptscope_nl_vtop(struct sk_buff *skb, struct genl_info *info)
 				    "address above the user address space");
 		return -EINVAL;
 	}
-	mm = ptscope_nl_target(info->attrs, info->extack);
+	mm = ptscope_nl_target(skb, info->attrs, info->extack);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	v = kzalloc(sizeof(*v), GFP_KERNEL);
@@ -372,7 +408,7 @@ static int ptscope_nl_vtop(struct sk_buff *skb, struct genl_info *info)
 		err = -ENOMEM;
 		goto out_mm;
 	}
-	err = ptscope_vtop(mm, addr, ptscope_cred_sees_pfn(current_cred()), v);
+	err = ptscope_vtop(mm, addr, ptscope_nl_sees_pfn(skb), v);
 	if (!err)
 		err = ptscope_nl_reply(info, PTSCOPE_CMD_VTOP, NLMSG_GOODSIZE,
 				       ptscope_fill_vtop, v);
@@ -550,7 +586,7 @@ static int ptscope_dump_start(struct netlink_callback *cb,
 	}
 	end = min_t(u64, end, TASK_SIZE_MAX);
 
-	mm = ptscope_nl_target(attrs, &why);
+	mm = ptscope_nl_target(cb->skb, attrs, &why);
 	if (IS_ERR(mm))
 		return ptscope_dump_refuse(cb, &why, PTR_ERR(mm));
 	d = kzalloc(sizeof(*d), GFP_KERNEL);
@@ -559,7 +595,7 @@ static int ptscope_dump_start(struct netlink_callback *cb,
 		goto err_mm;
 	}
 	err = ptscope_walk_init(&d->walk, mm, ops, d,
-				ptscope_cred_sees_pfn(current_cred()));
+				ptscope_nl_sees_pfn(cb->skb));
 	if (err)
 		goto err_free;
 	d->walk.holes = !!(flags & PTSCOPE_RF(HOLES));

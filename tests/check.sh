@@ -75,7 +75,7 @@ if [ "$debug" = 1 ]; then
 			env PTSCOPE_TEST_TIMEOUT=1200 leakcheck.sh run-suite.sh "$@"
 	done
 	run_stage "debug walker suite as uid 1000, $series" dvm --levels 4 --user -- \
-		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh walk
+		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh walk privilege
 	echo
 	echo "$total_pass passed, $total_fail failed, $total_skip skipped ($(($(date +%s) - start)) s)"
 	[ "$total_fail" -eq 0 ]
@@ -96,7 +96,7 @@ if [ "$host_only" = 0 ]; then
 	# drop to uid 1000; these run the walker suite as that user outright.
 	for k in $kernels; do
 		run_stage "VM walker suite as uid 1000, $k" \
-			scripts/vm -q --kernel "$k" --levels 4 --user -- run-suite.sh walk
+			scripts/vm -q --kernel "$k" --levels 4 --user -- run-suite.sh walk privilege
 	done
 fi
 

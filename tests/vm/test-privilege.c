@@ -40,8 +40,10 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
@@ -1298,6 +1300,105 @@ static void check_handed_on(pid_t own, pid_t root_pid)
 			who);
 }
 
+/* Opens a netlink socket into @sock with CAP_SYS_ADMIN off or euid 1000. */
+static int open_socket_as(bool euid_1000)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[2], saved[2];
+	int err;
+
+	sock = -1;
+	if (euid_1000) {
+		if (setresuid(-1, 1000, -1))
+			return -errno;
+		err = nl_open();
+		if (setresuid(-1, 0, -1)) {
+			pt_fail("root: seteuid(0): %s", strerror(errno));
+			exit(pt_summary());
+		}
+		return err;
+	}
+	if (syscall(SYS_capget, &h, saved))
+		return -errno;
+	memcpy(d, saved, sizeof(d));
+	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	err = nl_open();
+	if (syscall(SYS_capset, &h, saved)) {
+		pt_fail("root: restoring capabilities: %s", strerror(errno));
+		exit(pt_summary());
+	}
+	return err;
+}
+
+/*
+ * Netlink sockets opened by a weaker root and then used by full root: as
+ * pagemap goes by its opener, the socket's opener must pass too (README).
+ * One opened without CAP_SYS_ADMIN keeps PFNs hidden; one opened with
+ * euid 1000 keeps a root process out of reach.  The same requests on
+ * root's own socket are the control.
+ */
+static void check_handed_on_socket(pid_t root_pid)
+{
+	int root_sock = sock, weak, err, i;
+	uint16_t root_family = family;
+	unsigned long addr = (unsigned long)region;
+	struct nl_answer a;
+	struct nl_vtop v;
+
+	for (i = 0; i < 2; i++) {
+		const char *name = i ? "socket opened with euid 1000" :
+				       "socket opened without CAP_SYS_ADMIN";
+
+		err = open_socket_as(i);
+		weak = sock;
+		if (err) {
+			pt_fail("root/%s: cannot open: %s", name, errname(-err));
+			goto next;
+		}
+		for (sock = root_sock; ; sock = weak) {
+			bool own = sock == root_sock;
+			const char *as = own ? "root's own socket" : name;
+
+			if (i == 0) {
+				memset(&v, 0, sizeof(v));
+				if (nl_target_req(PTSCOPE_CMD_VTOP, getpid(), addr,
+						  &a, vtop_cb, &v) || a.error ||
+				    !v.nr)
+					pt_fail("root/%s: VTOP of our own page: %s",
+						as, errname(a.error));
+				else if (own != (v.lv[v.nr - 1].pfn != 0))
+					pt_fail("root/%s: VTOP leaf pfn %#" PRIx64 ", expected it %s",
+						as, v.lv[v.nr - 1].pfn,
+						own ? "shown" : "hidden");
+				else
+					pt_pass("root/%s: VTOP leaf pfn %s", as,
+						own ? "shown" : "hidden");
+			} else if (root_pid) {
+				nl_target_req(PTSCOPE_CMD_GET_SUMMARY, root_pid, 0,
+					      &a, NULL, NULL);
+				if (a.error != (own ? 0 : EPERM))
+					pt_fail("root/%s: SUMMARY of a root process: %s, expected %s",
+						as, errname(a.error),
+						own ? "ok" : "EPERM");
+				else
+					pt_pass("root/%s: SUMMARY of a root process: %s",
+						as, own ? "ok" : "EPERM");
+			}
+			if (!own)
+				break;
+		}
+next:
+		if (weak >= 0)
+			close(weak);
+		sock = root_sock;
+		family = root_family;
+	}
+}
+
 /* ---- the two halves ------------------------------------------------------ */
 
 static void run_matrix(bool root_started)
@@ -1345,6 +1446,8 @@ static void run_matrix(bool root_started)
 	check_stats();
 	if (root_started && geteuid())
 		check_handed_on(t[R_OWN].pid, t[R_ROOT].pid);
+	if (root_started && !geteuid())
+		check_handed_on_socket(t[R_ROOT].pid);
 	print_matrix();
 	kill_children(first_child);
 }
