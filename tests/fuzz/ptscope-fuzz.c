@@ -70,6 +70,7 @@ static bool privileged;
 static struct {
 	unsigned long nl, nl_errors, nl_valid, nl_silent, nl_hangs;
 	unsigned long nl_replies[PTSCOPE_CMD_MAX + 1];	/* data messages */
+	unsigned long nl_abandoned, nl_exits, pf_exit_esrch;
 	unsigned long pf, pf_accepted, pf_refused;
 	unsigned long fails;
 } fig;
@@ -1078,6 +1079,26 @@ static int check_extack(const struct nlmsghdr *nh, size_t off,
 	return 0;
 }
 
+/*
+ * Errors only ptscope itself returns (the genetlink core never does for
+ * this family): each must say why in an extack message.
+ */
+static bool module_errno(int err)
+{
+	return err == -ESRCH || err == -EPERM || err == -EEXIST ||
+	       err == -ENOSPC;
+}
+
+static bool has_extack_msg(const struct nlmsghdr *nh, size_t off)
+{
+	char msg[256];
+
+	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return false;
+	pt_nlerr_msg(nh, off, msg, sizeof(msg));
+	return msg[0] != '\0';
+}
+
 struct answer_state {
 	unsigned int replies[MAX_MSGS];	/* per sent message index */
 	bool dump_open[MAX_MSGS];
@@ -1136,6 +1157,12 @@ static int check_one(const struct nlmsghdr *nh, struct answer_state *st,
 		    check_extack(nh, NLMSG_HDRLEN + sizeof(*e),
 				 dup == 1 ? m : NULL, why, size))
 			return -1;
+		if (module_errno(e->error) &&
+		    !has_extack_msg(nh, NLMSG_HDRLEN + sizeof(*e))) {
+			snprintf(why, size, "error %d to cmd %d without an extack message",
+				 e->error, m->cmd);
+			return -1;
+		}
 		return 0;
 	}
 	if (nh->nlmsg_type == NLMSG_DONE) {
@@ -1157,6 +1184,12 @@ static int check_one(const struct nlmsghdr *nh, struct answer_state *st,
 		if ((nh->nlmsg_flags & NLM_F_ACK_TLVS) &&
 		    check_extack(nh, NLMSG_HDRLEN + sizeof(err), NULL, why, size))
 			return -1;
+		if (module_errno(err) &&
+		    !has_extack_msg(nh, NLMSG_HDRLEN + sizeof(err))) {
+			snprintf(why, size, "dump ended with %d without an extack message",
+				 err);
+			return -1;
+		}
 		return 0;
 	}
 	if (nh->nlmsg_type != family) {
@@ -1337,12 +1370,21 @@ static int exchange(unsigned long index)
 		ret = read_batch(&st, false, why, sizeof(why));
 		if (ret < 0)
 			goto fail;
-		if (ret == 0)
-			continue;
 		for (open = false, i = 0; i < nsent; i++)
 			open |= st.dump_open[i];
+		if (ret == 0 && !(open && pct(2)))
+			continue;
 		if (!open)
 			break;
+		if (ret == 0) {
+			/* Walk away from a running dump: its .done must clean up. */
+			fig.nl_abandoned++;
+			if (open_socket()) {
+				snprintf(why, sizeof(why), "cannot reopen the socket");
+				goto fail;
+			}
+			break;
+		}
 		ret = read_batch(&st, true, why, sizeof(why));
 		if (ret == -2)
 			fig.nl_hangs++;
@@ -1377,6 +1419,67 @@ fail:
 	return -1;
 }
 
+/*
+ * A dump whose target exits between two of its messages must still end
+ * cleanly: NLMSG_DONE with 0 or -ESRCH (and a message), never a hang.
+ */
+static void exit_during_dump(unsigned long index)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct answer_state st;
+	char why[400];
+	pid_t victim;
+	size_t off;
+	int ret;
+
+	victim = fork();
+	if (victim < 0) {
+		fuzz_fail("netlink", index, "fork: %s", strerror(errno));
+		return;
+	}
+	if (!victim) {
+		for (;;)
+			pause();
+	}
+	rng_at(3, index);
+	off = put_u32(0, PTSCOPE_A_PID, victim);
+	off = put_u32(off, PTSCOPE_A_FLAGS, PTSCOPE_RF(PER_PAGE) |
+		      (pct(50) ? PTSCOPE_RF(HOLES) : 0));
+	set_header(PTSCOPE_CMD_GET_RANGES, NLM_F_REQUEST | NLM_F_DUMP, off,
+		   seq_base ^ 0x40000000 ^ (uint32_t)index);
+	frame_request();
+	memset(&st, 0, sizeof(st));
+	if (sendto(sock, req, req_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0) {
+		snprintf(why, sizeof(why), "sendto: %s", strerror(errno));
+		goto fail;
+	}
+	ret = read_batch(&st, false, why, sizeof(why));
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
+	victim = 0;
+	if (ret < 0)
+		goto fail;
+	if (st.dump_open[0])
+		fig.nl_exits++;
+	while (st.dump_open[0]) {
+		ret = read_batch(&st, true, why, sizeof(why));
+		if (ret == -2)
+			fig.nl_hangs++;
+		if (ret < 0)
+			goto fail;
+	}
+	return;
+
+fail:
+	if (victim > 0) {
+		kill(victim, SIGKILL);
+		waitpid(victim, NULL, 0);
+	}
+	fuzz_fail("netlink", index, "dump of an exiting process: %s", why);
+	open_socket();
+}
+
 static void netlink_phase(void)
 {
 	unsigned long i, fails = fig.fails;
@@ -1395,6 +1498,8 @@ static void netlink_phase(void)
 		gen_netlink(i);
 		exchange(i);
 		fig.nl++;
+		if (i % 2000 == 1999)
+			exit_during_dump(i);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (fig.fails == fails)
@@ -1404,6 +1509,8 @@ static void netlink_phase(void)
 	else if (fig.fails > MAX_DETAILS)
 		pt_fail("fuzz/%s: %lu failures in all, details of the first %d above",
 			who, fig.fails, MAX_DETAILS);
+	printf("fuzz: %lu dumps abandoned half-read, %lu dump targets killed mid-dump\n",
+	       fig.nl_abandoned, fig.nl_exits);
 	printf("fuzz: reply messages by command: info %lu, summary %lu, vmas %lu, ranges %lu, vtop %lu, stats %lu\n",
 	       fig.nl_replies[PTSCOPE_CMD_GET_INFO],
 	       fig.nl_replies[PTSCOPE_CMD_GET_SUMMARY],
@@ -1778,7 +1885,7 @@ static size_t report_cap = 1 << 20;
 /* The whole remaining report; its length, or -errno. */
 static ssize_t read_report(int fd)
 {
-	size_t len = 0;
+	size_t len = 0, chunk = pct(10) ? 1u << rn(13) : SIZE_MAX;
 	ssize_t n;
 
 	for (;;) {
@@ -1788,7 +1895,8 @@ static ssize_t read_report(int fd)
 			if (!report)
 				abort();
 		}
-		n = read(fd, report + len, report_cap - len - 1);
+		n = read(fd, report + len, chunk < report_cap - len - 1 ?
+			 chunk : report_cap - len - 1);
 		if (n < 0)
 			return -errno;
 		if (!n)
@@ -1996,6 +2104,97 @@ static void procfs_request(unsigned long index)
 			  got ? strerror(got) : "accepted", why);
 }
 
+/*
+ * A report whose target exits between two reads ends either complete or
+ * with -ESRCH, never cut short with a clean end of file; and the file
+ * stays usable.
+ */
+#define VICTIM_PAGES	2048
+
+static void exit_during_read(unsigned long index)
+{
+	unsigned long big = 0, a, rows = 0;
+	int fd = -1, ready[2];
+	char sel[64], *line, *save = NULL;
+	size_t len = 0;
+	pid_t victim;
+	ssize_t n;
+
+	if (pipe(ready))
+		return;
+	victim = fork();
+	if (victim < 0)
+		return;
+	if (!victim) {
+		/* Present pages enough for a report of several buffers. */
+		char *p = mmap(NULL, VICTIM_PAGES * 4096UL,
+			       PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (n = 0; p != MAP_FAILED && n < VICTIM_PAGES; n++)
+			p[n * 4096] = 1;
+		if (write(ready[1], &p, sizeof(p)) != sizeof(p))
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(ready[1]);
+	n = read(ready[0], &big, sizeof(big));
+	close(ready[0]);
+	fd = open("/proc/ptscope/pages", O_RDWR | O_CLOEXEC);
+	snprintf(sel, sizeof(sel), "%d\n", victim);
+	if (n != sizeof(big) || fd < 0 ||
+	    write(fd, sel, strlen(sel)) != (ssize_t)strlen(sel) ||
+	    (n = read(fd, report, 4096)) <= 0) {
+		fuzz_fail("procfs", index, "pages of a live child %d: %s", victim,
+			  strerror(errno));
+		goto out;
+	}
+	len = n;
+	kill(victim, SIGKILL);
+	waitpid(victim, NULL, 0);
+	victim = 0;
+	while ((n = read(fd, report + len, 4096)) > 0 &&
+	       len + n + 8192 < report_cap)
+		len += n;
+	report[len] = '\0';
+	if (n < 0 && errno != ESRCH) {
+		fuzz_fail("procfs", index, "reading pages of an exited process: %s",
+			  strerror(errno));
+		goto out;
+	}
+	if (n < 0) {
+		fig.pf_exit_esrch++;
+	} else {
+		for (line = strtok_r(report, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			if (sscanf(line, "%lx", &a) == 1 && line[0] != '#' &&
+			    a >= big && a < big + VICTIM_PAGES * 4096UL &&
+			    strstr(line, " present "))
+				rows++;
+		if (rows != VICTIM_PAGES) {
+			fuzz_fail("procfs", index,
+				  "pages of a process that exited mid-report: end of file after %lu of its %d pages, and no error",
+				  rows, VICTIM_PAGES);
+			goto out;
+		}
+	}
+	/* The file still takes a new selection. */
+	snprintf(sel, sizeof(sel), "%d %lx %lx", getpid(), region,
+		 region + 4096);
+	if (write(fd, sel, strlen(sel)) != (ssize_t)strlen(sel) ||
+	    read(fd, report, 4096) <= 0)
+		fuzz_fail("procfs", index, "pages after its target exited: %s",
+			  strerror(errno));
+out:
+	if (victim > 0) {
+		kill(victim, SIGKILL);
+		waitpid(victim, NULL, 0);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 static void procfs_phase(void)
 {
 	unsigned long i, fails = fig.fails;
@@ -2024,12 +2223,16 @@ static void procfs_phase(void)
 		rng_at(2, i);
 		procfs_request(i);
 		fig.pf++;
+		if (i % 1000 == 999)
+			exit_during_read(i);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	for (k = 0; k < PF_CNT; k++)
 		close(pfs[k].fd);
 	if (!stats_model_matches(why, sizeof(why)))
 		fuzz_fail("procfs", i, "at the end: %s", why);
+	printf("fuzz: %lu procfs reports ended with ESRCH when their target exited\n",
+	       fig.pf_exit_esrch);
 	if (fig.fails == fails)
 		pt_pass("fuzz/procfs/%s: %lu writes answered as the grammar says (%lu accepted, %lu refused) in %.1f s",
 			who, fig.pf, fig.pf_accepted, fig.pf_refused,
