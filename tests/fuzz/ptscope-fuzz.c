@@ -160,6 +160,11 @@ static enum pid_class pid_class(int64_t pid)
 	return PC_UNKNOWN;
 }
 
+/*
+ * Built with -DFUZZ_NEGATIVE_CONTROL, our own processes count as not
+ * inspectable, so every accepted walk must FAIL: a check that the
+ * "answered what it must refuse" checks can fail.
+ */
 static bool pid_inspectable(enum pid_class c)
 {
 #ifdef FUZZ_NEGATIVE_CONTROL
