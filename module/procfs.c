@@ -123,6 +123,7 @@ struct ptscope_pfile {
 	unsigned long cursor;
 	bool header_done;
 	bool eof;
+	int err;			/* to return by the next read() */
 	char *buf;
 	size_t len, off;
 	struct ptscope_walk walk;
@@ -505,6 +506,11 @@ static ssize_t ptscope_proc_read(struct file *file, char __user *ubuf,
 	/* pf->lock: this file's selection, cursor and buffer (not the mm). */
 	if (mutex_lock_interruptible(&pf->lock))
 		return -EINTR;
+	if (pf->err) {
+		ret = pf->err;
+		pf->err = 0;
+		goto out;
+	}
 	while (done < count) {
 		size_t n;
 
@@ -524,11 +530,18 @@ static ssize_t ptscope_proc_read(struct file *file, char __user *ubuf,
 			break;
 		ret = ptscope_refill(pf);
 		if (ret) {
-			/* An error ends the report; say it once. */
+			/*
+			 * An error ends the report; say it once.  After a
+			 * partial copy, say it on the next read(), or a report
+			 * cut short would look like a whole one.
+			 */
 			pf->eof = true;
+			if (done)
+				pf->err = ret;
 			break;
 		}
 	}
+out:
 	mutex_unlock(&pf->lock);
 	return done ? done : ret;
 }
@@ -613,6 +626,7 @@ static void ptscope_pf_reset(struct ptscope_pfile *pf)
 	pf->cursor = pf->start;
 	pf->header_done = false;
 	pf->eof = false;
+	pf->err = 0;
 	pf->len = 0;
 	pf->off = 0;
 	ptscope_walk_reset(&pf->walk);

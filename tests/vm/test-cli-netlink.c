@@ -23,15 +23,9 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "pt_genl.h"
 #include "pt_oracle.h"
 #include "uapi/ptscope.h"
-
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK		11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK		10
-#endif
 
 static const char *who = "root";
 static int sock = -1;
@@ -47,12 +41,7 @@ struct req {
 static size_t put_attr(struct req *r, size_t off, uint16_t type,
 		       const void *data, size_t len)
 {
-	struct nlattr *a = (struct nlattr *)(r->attrs + off);
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)a + NLA_HDRLEN, data, len);
-	return off + NLA_ALIGN(a->nla_len);
+	return pt_nla_put(r->attrs, off, type, data, len);
 }
 
 static size_t put_u32(struct req *r, size_t off, uint16_t type, uint32_t v)
@@ -75,21 +64,8 @@ struct answer {
 static void parse_extack(const struct nlmsghdr *nh, size_t off,
 			 struct answer *a)
 {
-	const struct nlattr *at;
-	size_t len = nh->nlmsg_len;
-
-	while (off + NLA_HDRLEN <= len) {
-		at = (const struct nlattr *)((const char *)nh + off);
-		if (at->nla_len < NLA_HDRLEN || off + at->nla_len > len)
-			break;
-		if ((at->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-			snprintf(a->msg, sizeof(a->msg), "%.*s",
-				 (int)(at->nla_len - NLA_HDRLEN),
-				 (const char *)at + NLA_HDRLEN);
-			a->has_extack = a->msg[0] != '\0';
-		}
-		off += NLA_ALIGN(at->nla_len);
-	}
+	pt_nlerr_msg(nh, off, a->msg, sizeof(a->msg));
+	a->has_extack = a->msg[0] != '\0';
 }
 
 /* Sends the request and reads until the ack, the error or DONE. */
@@ -140,21 +116,6 @@ static int exchange(struct req *r, size_t attrs_len, uint16_t type,
 				done = true;
 			} else {
 				a->data_msgs++;
-				if (type == GENL_ID_CTRL && !family) {
-					/* CTRL_ATTR_FAMILY_ID in the reply. */
-					size_t off = NLMSG_HDRLEN + GENL_HDRLEN;
-
-					while (off + NLA_HDRLEN <= nh->nlmsg_len) {
-						struct nlattr *at = (struct nlattr *)
-							((char *)nh + off);
-
-						if (at->nla_len < NLA_HDRLEN)
-							break;
-						if (at->nla_type == CTRL_ATTR_FAMILY_ID)
-							memcpy(&family, (char *)at + NLA_HDRLEN, 2);
-						off += NLA_ALIGN(at->nla_len);
-					}
-				}
 			}
 		}
 	}
@@ -163,24 +124,8 @@ static int exchange(struct req *r, size_t attrs_len, uint16_t type,
 
 static int setup(void)
 {
-	static struct req r;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct answer a;
-	int one = 1;
-	size_t off;
-
-	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (sock < 0 || bind(sock, (struct sockaddr *)&sa, sizeof(sa)))
-		return -errno;
-	setsockopt(sock, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(sock, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	memset(&r, 0, sizeof(r));
-	off = put_attr(&r, 0, CTRL_ATTR_FAMILY_NAME, PTSCOPE_GENL_NAME,
-		       sizeof(PTSCOPE_GENL_NAME));
-	if (exchange(&r, off, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0, &a) ||
-	    a.error || !family)
-		return -ENOENT;
-	return 0;
+	sock = pt_genl_open(&family);
+	return sock < 0 ? sock : 0;
 }
 
 enum { DOIT, DUMP };
