@@ -71,7 +71,7 @@
 #define TAG_BASE	0x200000000000UL
 #define MAX_WALKERS	16
 #define DEAD_RING	64
-#define PID_MAX_STRESS	1024		/* pids come round every few seconds */
+#define PID_MAX_STRESS	512		/* 300..511: pids come round often */
 #define NO_SUCH_PID	4000000		/* above any pid_max */
 #define STALL_LIMIT	10		/* seconds without target progress */
 
@@ -473,9 +473,16 @@ static void run_target(struct slot *slot, unsigned long gen, double life)
 	slot->known = (unsigned long)t.known;
 	__atomic_store_n(&slot->running, 1, __ATOMIC_RELEASE);
 
-	for (i = 0; i < 4; i++)
-		if (pthread_create(&th[i], NULL, fns[i], &t))
-			_exit(4);
+	/* With pid_max low, a moment may have no pid to spare. */
+	for (i = 0; i < 4; i++) {
+		int tries = 0;
+
+		while (pthread_create(&th[i], NULL, fns[i], &t)) {
+			if (++tries == 100)
+				_exit(4);
+			usleep(10000);
+		}
+	}
 	while (now() < end && !sh->stop)
 		usleep(20000);
 	slot->running = 0;

@@ -14,7 +14,8 @@
  *  2. with the holders gone, rmmod is tried again and again while the
  *     dumpers keep dumping: each try fails cleanly or unloads; once the
  *     module is gone, the files held open read EIO, /proc/ptscope is gone,
- *     and requests to the family fail with ENOENT;
+ *     and requests to the family fail with ENOENT (EPROTONOSUPPORT for a
+ *     dump that races the unload: the netlink core cannot pin the module);
  *  3. insmod again: `ptscope info` works, statistics start off, a vtop of
  *     one of our own pages agrees with /proc/self/pagemap, and a file held
  *     open across the reload still reads EIO.
@@ -184,14 +185,36 @@ static int count_cb(const struct nlmsghdr *nh, void *arg)
 struct dumper {
 	pthread_t th;
 	volatile int stop;
-	unsigned long done, gone, bad;
+	unsigned long done, gone, going, bad;
 	int last_bad;
 };
 
-/* Dumps in a loop; the family may vanish and come back under a new id. */
+/* Reads all of /proc/ptscope/stats: 0, or -errno when it is gone. */
+static int read_stats_file(void)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd = open(PT_STATS_FILE, O_RDONLY), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		;
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * Dumps in a loop, long per-page dumps and short VMA dumps, with statistics
+ * reads and short pauses between them, so that rmmod finds both busy and
+ * idle moments.  The family may vanish and come back under a new id.
+ */
 static void *dumper_main(void *arg)
 {
 	struct dumper *d = arg;
+	unsigned int rng = (unsigned int)(unsigned long)d | 1;
 	struct pt_nl nl;
 	struct pt_nl_req r;
 	int err;
@@ -199,23 +222,47 @@ static void *dumper_main(void *arg)
 	err = pt_nl_open(&nl);
 	while (!d->stop) {
 		unsigned long pages = 0;
+		bool per_page;
 
+		rng ^= rng << 13;
+		rng ^= rng >> 17;
+		rng ^= rng << 5;
+		per_page = rng % 3 == 0;
 		if (!nl.family && pt_nl_resolve(&nl)) {
 			d->gone++;
 			usleep(5000);
 			continue;
 		}
-		dump_request(&r, nl.family);
-		err = pt_nl_xfer(&nl, &r, count_cb, &pages, NULL);
-		if (!err && pages == BIG_PAGES) {
+		if (per_page) {
+			dump_request(&r, nl.family);
+		} else {
+			pt_nl_init(&r, nl.family, PTSCOPE_CMD_GET_VMAS, NLM_F_DUMP);
+			pt_nl_put_u32(&r, PTSCOPE_A_PID, target);
+		}
+		err = pt_nl_xfer(&nl, &r, per_page ? count_cb : NULL, &pages, NULL);
+		if (!err && (!per_page || pages == BIG_PAGES)) {
 			d->done++;
 		} else if (err == -ENOENT) {
 			d->gone++;
 			nl.family = 0;
+		} else if (err == -EPROTONOSUPPORT) {
+			/*
+			 * The netlink core's answer to a dump of a family
+			 * whose module is being unloaded (try_module_get
+			 * fails before genl_unregister_family has run).
+			 */
+			d->going++;
 		} else {
 			d->bad++;
 			d->last_bad = err ? err : -EPROTO;
 		}
+		/* Gone between open and read is EIO; gone before, ENOENT. */
+		err = read_stats_file();
+		if (err && err != -ENOENT && err != -EIO) {
+			d->bad++;
+			d->last_bad = err;
+		}
+		usleep(rng % 20000);
 	}
 	pt_nl_close(&nl);
 	return NULL;
@@ -368,9 +415,9 @@ static void round_run(int round)
 	struct dumper dumpers[NR_DUMPERS];
 	struct holder holders[NR_HOLDERS];
 	int held[NR_HELD], refused = 0, tries, err = 0, i, other = 0;
-	unsigned long done = 0, gone = 0, bad = 0;
+	unsigned long done = 0, gone = 0, going = 0, bad = 0;
 	char sel[32], cmd[32];
-	bool unloaded = false, all_held = true;
+	bool unloaded = false, busy = false, all_held = true;
 	struct timespec ms = { 0, 10 * 1000 * 1000 };
 
 	/* Busy: statistics on and watched, dumps flowing, files mid-read. */
@@ -426,19 +473,23 @@ static void round_run(int round)
 	for (tries = 0; tries < RMMOD_TRIES && !unloaded; tries++) {
 		err = try_rmmod();
 		if (!err)
-			unloaded = true;
+			unloaded = busy = true;
 		else if (rmmod_refused_cleanly(err))
 			refused++;
 		else
 			other = err;
 		nanosleep(&ms, NULL);
 	}
+	/* Let the dumpers meet the vanished family before they stop. */
+	if (unloaded)
+		usleep(200000);
 	for (i = 0; i < NR_DUMPERS; i++)
 		dumpers[i].stop = 1;
 	for (i = 0; i < NR_DUMPERS; i++) {
 		pthread_join(dumpers[i].th, NULL);
 		done += dumpers[i].done;
 		gone += dumpers[i].gone;
+		going += dumpers[i].going;
 		bad += dumpers[i].bad;
 		if (dumpers[i].bad)
 			other = dumpers[i].last_bad;
@@ -453,14 +504,15 @@ static void round_run(int round)
 			round, strerror(-(other ? other : err)), refused,
 			module_loaded());
 	else
-		pt_pass("unload round %d: rmmod while dumping: %d tries refused cleanly, then unloaded",
-			round, refused);
+		pt_pass("unload round %d: rmmod while dumping: %d tries refused cleanly, then unloaded%s",
+			round, refused, busy ?
+			" with the dumpers still running" : " once they stopped");
 	if (bad)
 		pt_fail("unload round %d: %lu dumps ended badly (last %s)", round,
 			bad, strerror(-other));
 	else
-		pt_pass("unload round %d: %lu complete dumps, %lu requests to the vanished family refused (ENOENT)",
-			round, done, gone);
+		pt_pass("unload round %d: %lu complete dumps; refused while going (EPROTONOSUPPORT) %lu, after (ENOENT) %lu; no other error",
+			round, done, going, gone);
 
 	/* The files held open: EIO now, and the directory is gone. */
 	if (!unloaded)
