@@ -22,8 +22,8 @@
  * check the region they inherited, then scribble over their copy.
  *
  * Oracles, none of them ptscope's own output: the targets' memory content
- * (no walk may change a byte), /proc/PID/pagemap around every vtop of a
- * page that stayed put, a per-generation "tag" mapping that every walk of
+ * (no walk may change a byte), /proc/PID/pagemap before and after every
+ * vtop of a tag page (mapped, written and never freed for the target's life), a per-generation "tag" mapping that every walk of
  * a target alive throughout must find (and a stale selection must never
  * show another process's), errno sets fixed per kind of target, and the
  * targets' progress (no walk may starve mmap/munmap).  The VM runner fails
@@ -994,7 +994,14 @@ static void vtop_compare(struct walker *w, const struct pick *p,
 {
 	uint64_t after;
 
-	if (!before)
+	/*
+	 * Only tag pages, which are never freed: a frame freed and faulted
+	 * again (MADV_PAGEOUT and a refault, heap trimming in this very
+	 * process) can come back as the same pfn from the per-CPU free
+	 * lists, and pagemap before and after would not see the change.
+	 */
+	if (!before || p->kind != K_LIVE || addr < p->tag ||
+	    addr >= p->tag + TAG_LEN)
 		return;
 	after = pagemap_pfn(p->pid, addr);
 	if (after != before || (p->kind == K_LIVE && !alive_throughout(p)))
