@@ -28,6 +28,11 @@ esac
 kernels=${KERNELS:-6.1 6.12}
 levels=${LEVELS:-4 5}
 
+# The reliability stage's guest command lines (run-suite.sh --run).
+guest_path=/ptscope/bin:/ptscope/tests:/bin:/sbin
+reliability=("ptscope-stress --seconds 60" ptscope-unload-busy ptscope-fuzz
+	"su -s /bin/sh user -c 'PATH=$guest_path ptscope-fuzz --seed 2'")
+
 total_pass=0
 total_fail=0
 total_skip=0
@@ -91,6 +96,17 @@ if [ "$host_only" = 0 ]; then
 			run_stage "VM suite, $k, $l-level" \
 				scripts/vm -q --kernel "$k" --levels "$l" -- run-suite.sh "$@"
 		done
+	done
+	# Stress (60 s), rmmod while busy, and the fuzzer as root and as
+	# uid 1000: one guest per kernel, in its other paging mode too.
+	# Name filters leave it out unless one of them is "reliability".
+	for kl in "6.12 5" "6.1 4"; do
+		k=${kl% *} l=${kl#* }
+		case " $kernels " in *" $k "*) ;; *) continue ;; esac
+		[ $# -eq 0 ] || [[ " $* " == *" reliability "* ]] || continue
+		run_stage "reliability (stress, unload, fuzz), $k, $l-level" \
+			scripts/vm -q --kernel "$k" --levels "$l" -- \
+			run-suite.sh --run "${reliability[@]}"
 	done
 	# The root runs already check the unprivileged side in children that
 	# drop to uid 1000; these run the walker suite as that user outright.

@@ -5,10 +5,19 @@
 # A test that exits non-zero without printing a FAIL line counts as one
 # failure, so a crash is never silent.  Optional arguments select tests by
 # name substring.  Each test gets at most PTSCOPE_TEST_TIMEOUT seconds.
+#
+#   run-suite.sh [NAME...]             the test-* programs and scripts
+#   run-suite.sh --run 'CMD ARGS'...   these command lines instead, each
+#                                      counted as one test
+#
+# Figure lines the tests print ("stress: ...", "fuzz: ...") are repeated
+# at the end, before the summary.
 pass=0
 fail=0
 skip=0
 log=/tmp/suite.$$
+figures=/tmp/suite-figures.$$
+: >$figures
 # A hung test must fail on its own, not stall the VM until the runner's
 # timeout.  PTSCOPE_TEST_TIMEOUT overrides the per-test limit (seconds).
 limit=${PTSCOPE_TEST_TIMEOUT:-300}
@@ -23,15 +32,12 @@ selected() {
 	return 1
 }
 
-for t in /ptscope/bin/test-* /ptscope/tests/test-*.sh; do
-	[ -e "$t" ] || continue
-	name=${t##*/}
-	selected "$name" "$@" || continue
+# run_test NAME CMD...: run, show its output, count its lines.
+run_test() {
+	name=$1
+	shift
 	echo "--- $name"
-	case $t in
-	*.sh) timeout "$limit" sh "$t" >$log 2>&1 ;;
-	*) timeout "$limit" "$t" >$log 2>&1 ;;
-	esac
+	timeout "$limit" "$@" >$log 2>&1
 	rc=$?
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 143 ]; then
 		echo "FAIL: $name did not finish within ${limit}s" >>$log
@@ -47,7 +53,29 @@ for t in /ptscope/bin/test-* /ptscope/tests/test-*.sh; do
 	pass=$((pass + p))
 	fail=$((fail + f))
 	skip=$((skip + s))
-done
-rm -f $log
+	grep -E '^(stress|fuzz): ' $log >>$figures
+}
+
+if [ "${1:-}" = --run ]; then
+	shift
+	for cmd in "$@"; do
+		run_test "$cmd" sh -c "$cmd"
+	done
+else
+	for t in /ptscope/bin/test-* /ptscope/tests/test-*.sh; do
+		[ -e "$t" ] || continue
+		name=${t##*/}
+		selected "$name" "$@" || continue
+		case $t in
+		*.sh) run_test "$name" sh "$t" ;;
+		*) run_test "$name" "$t" ;;
+		esac
+	done
+fi
+if [ -s $figures ]; then
+	echo "--- figures"
+	cat $figures
+fi
+rm -f $log $figures
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
