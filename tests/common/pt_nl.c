@@ -135,40 +135,49 @@ const char *pt_nl_extack(const struct nlmsghdr *nh, char *msg, size_t size)
 	return msg;
 }
 
+int pt_nl_read_one(struct pt_nl *nl, pt_nl_cb cb, void *arg,
+		   struct pt_nl_answer *ans)
+{
+	struct nlmsghdr *nh;
+	ssize_t n;
+
+	do {
+		n = recv(nl->fd, nl->buf, PT_NL_BUF, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	for (nh = (struct nlmsghdr *)nl->buf; NLMSG_OK(nh, (size_t)n);
+	     nh = NLMSG_NEXT(nh, n)) {
+		int ret;
+
+		if (nh->nlmsg_seq != nl->seq)
+			continue;
+		if (nh->nlmsg_type == NLMSG_ERROR ||
+		    nh->nlmsg_type == NLMSG_DONE) {
+			/* nlmsgerr starts with the error, too. */
+			memcpy(&ans->error, NLMSG_DATA(nh), sizeof(int));
+			pt_nl_extack(nh, nl->extack, sizeof(nl->extack));
+			ans->done = true;
+			return 0;
+		}
+		ans->msgs++;
+		ret = cb ? cb(nh, arg) : 0;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 int pt_nl_read(struct pt_nl *nl, pt_nl_cb cb, void *arg,
 	       struct pt_nl_answer *ans)
 {
+	int ret = 0;
+
+	memset(ans, 0, sizeof(*ans));
 	nl->extack[0] = '\0';
-	ans->error = 0;
-	ans->msgs = 0;
-	for (;;) {
-		struct nlmsghdr *nh;
-		ssize_t n = recv(nl->fd, nl->buf, PT_NL_BUF, 0);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (nh = (struct nlmsghdr *)nl->buf; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			int ret;
-
-			if (nh->nlmsg_seq != nl->seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_ERROR ||
-			    nh->nlmsg_type == NLMSG_DONE) {
-				/* nlmsgerr starts with the error, too. */
-				memcpy(&ans->error, NLMSG_DATA(nh), sizeof(int));
-				pt_nl_extack(nh, nl->extack, sizeof(nl->extack));
-				return 0;
-			}
-			ans->msgs++;
-			ret = cb ? cb(nh, arg) : 0;
-			if (ret)
-				return ret;
-		}
-	}
+	while (!ret && !ans->done)
+		ret = pt_nl_read_one(nl, cb, arg, ans);
+	return ret;
 }
 
 int pt_nl_ask(struct pt_nl *nl, struct nlmsghdr *nh, pt_nl_cb cb, void *arg,
@@ -177,8 +186,7 @@ int pt_nl_ask(struct pt_nl *nl, struct nlmsghdr *nh, pt_nl_cb cb, void *arg,
 	int err = pt_nl_send_msg(nl, nh);
 
 	if (err) {
-		ans->error = 0;
-		ans->msgs = 0;
+		memset(ans, 0, sizeof(*ans));
 		return err;
 	}
 	return pt_nl_read(nl, cb, arg, ans);

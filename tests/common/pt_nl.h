@@ -43,6 +43,7 @@ struct pt_nl_req {
 struct pt_nl_answer {
 	int error;			/* its 0 or -errno */
 	int msgs;			/* data messages before it */
+	bool done;			/* error and extack are in */
 };
 
 /*
@@ -99,6 +100,13 @@ int pt_nl_send_msg(struct pt_nl *nl, struct nlmsghdr *nh);
  */
 int pt_nl_read(struct pt_nl *nl, pt_nl_cb cb, void *arg,
 	       struct pt_nl_answer *ans);
+/*
+ * One datagram of the replies, for tests that stop in the middle of a
+ * dump: as pt_nl_read, but returns 0 with ans->done false when more is
+ * to come.  *ans accumulates: zero it before the first call.
+ */
+int pt_nl_read_one(struct pt_nl *nl, pt_nl_cb cb, void *arg,
+		   struct pt_nl_answer *ans);
 /* pt_nl_send_msg then pt_nl_read. */
 int pt_nl_ask(struct pt_nl *nl, struct nlmsghdr *nh, pt_nl_cb cb, void *arg,
 	      struct pt_nl_answer *ans);
