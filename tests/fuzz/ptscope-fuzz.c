@@ -49,7 +49,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "pt_genl.h"
+#include "pt_nl.h"
 #include "pt_oracle.h"
 #include "pt_stats.h"
 #include "uapi/ptscope.h"
@@ -308,15 +308,14 @@ static uint64_t pick_u64(void)
 static uint8_t req[REQ_MAX + 4096] __attribute__((aligned(8)));
 #define ATTRS		(req + NLMSG_HDRLEN + GENL_HDRLEN)
 static size_t req_len;			/* bytes to send */
-static uint16_t family;
-static int sock = -1;
+static struct pt_nl nl = { .fd = -1 };
 static uint32_t portid, seq_base;
 
 static size_t put(size_t off, uint16_t type, const void *data, size_t len)
 {
 	if (off + NLA_HDRLEN + len + 8 > REQ_MAX)
 		return off;
-	return pt_nla_put(ATTRS, off, type, data, len);
+	return pt_nl_put_at(ATTRS, off, type, data, len);
 }
 
 static size_t put_u8(size_t off, uint16_t type, uint8_t v)
@@ -509,16 +508,9 @@ static void set_header(uint8_t cmd, uint16_t flags, size_t attrs_len,
 		       uint32_t seq)
 {
 	struct nlmsghdr *nh = (struct nlmsghdr *)req;
-	struct genlmsghdr *gh = (struct genlmsghdr *)(req + NLMSG_HDRLEN);
 
-	nh->nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + attrs_len;
-	nh->nlmsg_type = family;
-	nh->nlmsg_flags = flags;
+	pt_nl_header(req, nl.family, flags, cmd, attrs_len);
 	nh->nlmsg_seq = seq;
-	nh->nlmsg_pid = 0;
-	gh->cmd = cmd;
-	gh->version = PTSCOPE_GENL_VERSION;
-	gh->reserved = 0;
 	req_len = nh->nlmsg_len;
 }
 
@@ -711,7 +703,7 @@ static void frame_request(void)
 		if (nh->nlmsg_len < NLMSG_HDRLEN || nh->nlmsg_len > req_len - off)
 			break;
 		if (nh->nlmsg_type >= GENL_ID_CTRL && nh->nlmsg_type < 1024)
-			nh->nlmsg_type = family;
+			nh->nlmsg_type = nl.family;
 		m->seq = nh->nlmsg_seq;
 		m->type = nh->nlmsg_type;
 		m->flags = nh->nlmsg_flags;
@@ -724,7 +716,7 @@ static void frame_request(void)
 			m->zero_only = true;
 		} else {
 			/* A successful SET_STATS without NLM_F_ACK is silent. */
-			m->must_answer = !(m->type == family &&
+			m->must_answer = !(m->type == nl.family &&
 					   m->cmd == PTSCOPE_CMD_SET_STATS &&
 					   !(m->flags & NLM_F_ACK));
 			m->zero_only = false;
@@ -1094,14 +1086,11 @@ static bool module_errno(int err)
 	       err == -ENOSPC;
 }
 
-static bool has_extack_msg(const struct nlmsghdr *nh, size_t off)
+static bool has_extack_msg(const struct nlmsghdr *nh)
 {
 	char msg[256];
 
-	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return false;
-	pt_nlerr_msg(nh, off, msg, sizeof(msg));
-	return msg[0] != '\0';
+	return pt_nl_extack(nh, msg, sizeof(msg))[0] != '\0';
 }
 
 struct answer_state {
@@ -1163,7 +1152,7 @@ static int check_one(const struct nlmsghdr *nh, struct answer_state *st,
 				 dup == 1 ? m : NULL, why, size))
 			return -1;
 		if (module_errno(e->error) &&
-		    !has_extack_msg(nh, NLMSG_HDRLEN + sizeof(*e))) {
+		    !has_extack_msg(nh)) {
 			snprintf(why, size, "error %d to cmd %d without an extack message",
 				 e->error, m->cmd);
 			return -1;
@@ -1190,14 +1179,14 @@ static int check_one(const struct nlmsghdr *nh, struct answer_state *st,
 		    check_extack(nh, NLMSG_HDRLEN + sizeof(err), NULL, why, size))
 			return -1;
 		if (module_errno(err) &&
-		    !has_extack_msg(nh, NLMSG_HDRLEN + sizeof(err))) {
+		    !has_extack_msg(nh)) {
 			snprintf(why, size, "dump ended with %d without an extack message",
 				 err);
 			return -1;
 		}
 		return 0;
 	}
-	if (nh->nlmsg_type != family) {
+	if (nh->nlmsg_type != nl.family) {
 		snprintf(why, size, "answer of type %u", nh->nlmsg_type);
 		return -1;
 	}
@@ -1297,7 +1286,7 @@ static int read_batch(struct answer_state *st, bool block, char *why,
 	struct nlmsghdr *nh;
 	ssize_t n;
 
-	n = recv(sock, rbuf, sizeof(rbuf), MSG_TRUNC | (block ? 0 : MSG_DONTWAIT));
+	n = recv(nl.fd, rbuf, sizeof(rbuf), MSG_TRUNC | (block ? 0 : MSG_DONTWAIT));
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			if (block) {
@@ -1332,22 +1321,25 @@ static int open_socket(void)
 	socklen_t salen = sizeof(sa);
 	struct timeval tv = { .tv_sec = REPLY_TIMEOUT_S };
 
-	if (sock >= 0)
-		close(sock);
-	sock = pt_genl_open(&family);
-	if (sock < 0)
-		return sock;
-	if (getsockname(sock, (struct sockaddr *)&sa, &salen))
+	int err;
+
+	if (nl.fd >= 0)
+		pt_nl_close(&nl);
+	err = pt_nl_open(&nl);
+	if (err)
+		return err;
+	/* Clear of the sequence numbers the fuzzed requests use. */
+	nl.seq = 0x7fff0000;
+	if (getsockname(nl.fd, (struct sockaddr *)&sa, &salen))
 		return -errno;
 	portid = sa.nl_pid;
-	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(nl.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return 0;
 }
 
 /* Send req and check every answer.  0, or -1 (failed; socket reopened). */
 static int exchange(unsigned long index)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct answer_state st;
 	char why[400];
 	unsigned int i;
@@ -1356,15 +1348,15 @@ static int exchange(unsigned long index)
 
 	frame_request();
 	memset(&st, 0, sizeof(st));
-	if (sendto(sock, req, req_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
+	ret = pt_nl_send_buf(&nl, req, req_len);
+	if (ret) {
 		/* netlink_sendmsg() refuses an empty message itself. */
-		if (!req_len && errno == ENODATA) {
+		if (!req_len && ret == -ENODATA) {
 			fig.nl_silent++;
 			return 0;
 		}
 		snprintf(why, sizeof(why), "sendto of %zu bytes: %s", req_len,
-			 strerror(errno));
+			 strerror(-ret));
 		goto fail;
 	}
 	/*
@@ -1430,7 +1422,6 @@ fail:
  */
 static void exit_during_dump(unsigned long index)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct answer_state st;
 	char why[400];
 	pid_t victim;
@@ -1454,9 +1445,9 @@ static void exit_during_dump(unsigned long index)
 		   seq_base ^ 0x40000000 ^ (uint32_t)index);
 	frame_request();
 	memset(&st, 0, sizeof(st));
-	if (sendto(sock, req, req_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0) {
-		snprintf(why, sizeof(why), "sendto: %s", strerror(errno));
+	ret = pt_nl_send_buf(&nl, req, req_len);
+	if (ret) {
+		snprintf(why, sizeof(why), "sendto: %s", strerror(-ret));
 		goto fail;
 	}
 	ret = read_batch(&st, false, why, sizeof(why));
@@ -2257,64 +2248,27 @@ struct vtop_answer {
 };
 
 static int simple_request(uint8_t cmd, uint16_t flags, size_t attrs_len,
-			  int (*each)(const struct nlmsghdr *nh, void *arg),
-			  void *arg)
+			  pt_nl_cb each, void *arg)
 {
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	static uint32_t seq = 0x7fff0000;
-	struct nlmsghdr *nh;
-	ssize_t n;
-	int err = 0;
+	int err;
 
-	set_header(cmd, NLM_F_REQUEST | NLM_F_ACK | flags, attrs_len, ++seq);
-	if (sendto(sock, req, req_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return -errno;
-	for (;;) {
-		n = recv(sock, rbuf, sizeof(rbuf), 0);
-		if (n < 0)
-			return -errno;
-		for (nh = (struct nlmsghdr *)rbuf; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_seq != seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				err = ((struct nlmsgerr *)NLMSG_DATA(nh))->error;
-				return err;
-			}
-			if (nh->nlmsg_type == NLMSG_DONE) {
-				memcpy(&err, NLMSG_DATA(nh), sizeof(err));
-				return err;
-			}
-			err = each(nh, arg);
-			if (err)
-				return err;
-		}
-	}
+	set_header(cmd, NLM_F_REQUEST | NLM_F_ACK | flags, attrs_len, 0);
+	err = pt_nl_send_msg(&nl, (struct nlmsghdr *)req);
+	return err ? err : pt_nl_recv(&nl, each, arg, NULL);
 }
-
-/* Visit the attributes of [p, p + len): type, data, length. */
-#define FOR_ATTR(a, p, len)						\
-	for (const struct nlattr *a = (const struct nlattr *)(p);	\
-	     (const uint8_t *)a + NLA_HDRLEN <= (const uint8_t *)(p) + (len) && \
-	     a->nla_len >= NLA_HDRLEN &&					\
-	     (const uint8_t *)a + a->nla_len <= (const uint8_t *)(p) + (len); \
-	     a = (const struct nlattr *)((const uint8_t *)a + NLA_ALIGN(a->nla_len)))
-#define ATTR_DATA(a)	((const uint8_t *)(a) + NLA_HDRLEN)
-#define ATTR_LEN(a)	((size_t)(a)->nla_len - NLA_HDRLEN)
 
 static int on_vtop(const struct nlmsghdr *nh, void *arg)
 {
 	struct vtop_answer *v = arg;
-	const uint8_t *p = (const uint8_t *)NLMSG_DATA(nh) + GENL_HDRLEN;
 
-	FOR_ATTR(a, p, nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN) {
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh)) {
 		if ((a->nla_type & NLA_TYPE_MASK) != PTSCOPE_A_VTOP)
 			continue;
-		FOR_ATTR(b, ATTR_DATA(a), ATTR_LEN(a)) {
+		pt_nl_for_each(b, pt_nl_data(a), pt_nl_len(a)) {
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_VTOP_STOP)
-				v->stop = *ATTR_DATA(b);
+				v->stop = pt_nl_u8(b);
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_VTOP_PHYS)
-				memcpy(&v->phys, ATTR_DATA(b), 8);
+				v->phys = pt_nl_u64(b);
 		}
 		v->ok = true;
 	}
@@ -2330,21 +2284,20 @@ struct ranges_answer {
 static int on_range(const struct nlmsghdr *nh, void *arg)
 {
 	struct ranges_answer *r = arg;
-	const uint8_t *p = (const uint8_t *)NLMSG_DATA(nh) + GENL_HDRLEN;
 
-	FOR_ATTR(a, p, nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN) {
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh)) {
 		uint64_t start = 0, pfn = 0;
 		uint8_t state = 0;
 
 		if ((a->nla_type & NLA_TYPE_MASK) != PTSCOPE_A_RANGE)
 			continue;
-		FOR_ATTR(b, ATTR_DATA(a), ATTR_LEN(a)) {
+		pt_nl_for_each(b, pt_nl_data(a), pt_nl_len(a)) {
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_RANGE_START)
-				memcpy(&start, ATTR_DATA(b), 8);
+				start = pt_nl_u64(b);
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_RANGE_PFN)
-				memcpy(&pfn, ATTR_DATA(b), 8);
+				pfn = pt_nl_u64(b);
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_RANGE_STATE)
-				state = *ATTR_DATA(b);
+				state = pt_nl_u8(b);
 		}
 		r->rows++;
 		if (start >= region && start < region + REGION_PAGES * 4096UL) {
@@ -2360,14 +2313,13 @@ static int on_range(const struct nlmsghdr *nh, void *arg)
 static int on_info(const struct nlmsghdr *nh, void *arg)
 {
 	uint64_t *ts = arg;
-	const uint8_t *p = (const uint8_t *)NLMSG_DATA(nh) + GENL_HDRLEN;
 
-	FOR_ATTR(a, p, nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN) {
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh)) {
 		if ((a->nla_type & NLA_TYPE_MASK) != PTSCOPE_A_INFO)
 			continue;
-		FOR_ATTR(b, ATTR_DATA(a), ATTR_LEN(a))
+		pt_nl_for_each(b, pt_nl_data(a), pt_nl_len(a))
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_INFO_TASK_SIZE)
-				memcpy(ts, ATTR_DATA(b), 8);
+				*ts = pt_nl_u64(b);
 	}
 	return 0;
 }
@@ -2505,15 +2457,14 @@ struct stats_answer {
 static int on_stats(const struct nlmsghdr *nh, void *arg)
 {
 	struct stats_answer *s = arg;
-	const uint8_t *p = (const uint8_t *)NLMSG_DATA(nh) + GENL_HDRLEN;
 
-	FOR_ATTR(a, p, nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN) {
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh)) {
 		if ((a->nla_type & NLA_TYPE_MASK) != PTSCOPE_A_STATS)
 			continue;
 		s->ok = true;
-		FOR_ATTR(b, ATTR_DATA(a), ATTR_LEN(a)) {
+		pt_nl_for_each(b, pt_nl_data(a), pt_nl_len(a)) {
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_STATS_ENABLED)
-				s->enabled = *ATTR_DATA(b);
+				s->enabled = pt_nl_u8(b);
 			if ((b->nla_type & NLA_TYPE_MASK) == PTSCOPE_STATS_WATCH_PID)
 				s->nwatch++;
 		}

@@ -756,19 +756,11 @@ static void for_each_top_attr(const struct nlmsghdr *nh, unsigned int type,
 			      void (*fn)(const struct nlattr *a, void *arg),
 			      void *arg, bool *bad)
 {
-	size_t off = NLMSG_LENGTH(GENL_HDRLEN);
-
-	while (off + NLA_HDRLEN <= nh->nlmsg_len) {
-		const struct nlattr *a = (const void *)((const char *)nh + off);
-
-		if (a->nla_len < NLA_HDRLEN || off + a->nla_len > nh->nlmsg_len) {
-			*bad = true;
-			return;
-		}
-		off += NLA_ALIGN(a->nla_len);
+	if (!pt_nl_valid(pt_nl_msg_attrs(nh), pt_nl_msg_len(nh)))
+		*bad = true;
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh))
 		if ((a->nla_type & NLA_TYPE_MASK) == type)
 			fn(a, arg);
-	}
 }
 
 static void vma_seen(const struct nlattr *a, void *arg)
@@ -1053,17 +1045,13 @@ static int stats_cb(const struct nlmsghdr *nh, void *arg)
 	const struct nlattr *tb[PTSCOPE_A_MAX + 1];
 	struct stats_seen *s = arg;
 	const struct nlattr *a;
-	size_t off;
 
 	if (!pt_nl_parse_msg(nh, tb, PTSCOPE_A_MAX) || !tb[PTSCOPE_A_STATS])
 		return 0;
 	a = tb[PTSCOPE_A_STATS];
-	for (off = 0; off + NLA_HDRLEN <= pt_nl_len(a);) {
-		const struct nlattr *n = (const void *)((const char *)pt_nl_data(a) + off);
+	pt_nl_for_each(n, pt_nl_data(a), pt_nl_len(a)) {
 		unsigned int type = n->nla_type & NLA_TYPE_MASK;
 
-		if (n->nla_len < NLA_HDRLEN)
-			break;
 		if (type == PTSCOPE_STATS_WATCH_PID &&
 		    s->nr_watch <= PTSCOPE_STATS_WATCH_MAX)
 			s->watch[s->nr_watch++] = pt_nl_u32(n);
@@ -1071,7 +1059,6 @@ static int stats_cb(const struct nlmsghdr *nh, void *arg)
 			s->has_counters = true;
 		if (type == PTSCOPE_STATS_ENABLED)
 			s->enabled_attr = true;
-		off += NLA_ALIGN(n->nla_len);
 	}
 	return 0;
 }
@@ -1181,8 +1168,8 @@ static bool wait_replaced(const struct pick *p)
 static void op_nl_stale_dump(struct walker *w, const struct pick *p)
 {
 	struct dump_seen d = { .tag = p->tag };
+	struct pt_nl_answer first = { 0 };
 	struct pt_nl_req r;
-	ssize_t n;
 	int err;
 
 	if (p->kind != K_LIVE)
@@ -1192,26 +1179,16 @@ static void op_nl_stale_dump(struct walker *w, const struct pick *p)
 	pt_nl_put_u32(&r, PTSCOPE_A_FLAGS, PTSCOPE_RF(PER_PAGE));
 	w->nl_reqs++;
 	err = pt_nl_send(&w->nl, &r);
-	if (!err) {
-		n = recv(w->nl.fd, w->nl.buf, PT_NL_BUF, 0);
-		if (n < 0)
-			err = -errno;
-	}
+	if (!err)
+		err = pt_nl_read_one(&w->nl, NULL, NULL, &first);
 	if (err) {
 		unexpected(w, "nl-stale-dump: %s", strerror(-err));
 		return;
 	}
 	wait_replaced(p);
 	/* The first datagram may already hold the end of the dump. */
-	{
-		struct nlmsghdr *nh;
-
-		for (nh = (struct nlmsghdr *)w->nl.buf; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n))
-			if (nh->nlmsg_type == NLMSG_DONE ||
-			    nh->nlmsg_type == NLMSG_ERROR)
-				return;
-	}
+	if (first.done)
+		return;
 	err = pt_nl_recv(&w->nl, ranges_cb, &d, NULL);
 	if (err == -ESRCH)
 		w->stale_esrch++;

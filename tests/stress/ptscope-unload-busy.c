@@ -168,17 +168,9 @@ static void count_range(const struct nlattr *a, unsigned long *pages)
 
 static int count_cb(const struct nlmsghdr *nh, void *arg)
 {
-	size_t off = NLMSG_LENGTH(GENL_HDRLEN);
-
-	while (off + NLA_HDRLEN <= nh->nlmsg_len) {
-		const struct nlattr *a = (const void *)((const char *)nh + off);
-
-		if (a->nla_len < NLA_HDRLEN)
-			break;
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh))
 		if ((a->nla_type & NLA_TYPE_MASK) == PTSCOPE_A_RANGE)
 			count_range(a, arg);
-		off += NLA_ALIGN(a->nla_len);
-	}
 	return 0;
 }
 
@@ -277,9 +269,8 @@ struct holder {
 /* Starts a dump and reads one datagram of it: the dump stays open. */
 static bool hold_dump(struct holder *h)
 {
+	struct pt_nl_answer first = { 0 };
 	struct pt_nl_req r;
-	const struct nlmsghdr *nh;
-	ssize_t n;
 
 	h->pages = 0;
 	h->ok = false;
@@ -288,15 +279,9 @@ static bool hold_dump(struct holder *h)
 	dump_request(&r, h->nl.family);
 	if (pt_nl_send(&h->nl, &r))
 		return false;
-	n = recv(h->nl.fd, h->nl.buf, PT_NL_BUF, 0);
-	if (n <= 0)
-		return false;
-	for (nh = (void *)h->nl.buf; NLMSG_OK(nh, (size_t)n);
-	     nh = NLMSG_NEXT(nh, n)) {
-		if (nh->nlmsg_type == NLMSG_DONE || nh->nlmsg_type == NLMSG_ERROR)
-			return false;	/* not held: it ended already */
-		count_cb(nh, &h->pages);
-	}
+	if (pt_nl_read_one(&h->nl, count_cb, &h->pages, &first) ||
+	    first.done)
+		return false;	/* not held: it failed or ended already */
 	h->ok = true;
 	return true;
 }

@@ -17,20 +17,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
-#include "pt_genl.h"
+#include "pt_nl.h"
 #include "pt_oracle.h"
 #include "uapi/ptscope.h"
 
 static const char *who = "root";
-static int sock = -1;
-static uint16_t family;
-static uint32_t seq = 100;
+static struct pt_nl nl;
 
 struct req {
 	struct nlmsghdr nh;
@@ -41,7 +38,7 @@ struct req {
 static size_t put_attr(struct req *r, size_t off, uint16_t type,
 		       const void *data, size_t len)
 {
-	return pt_nla_put(r->attrs, off, type, data, len);
+	return pt_nl_put_at(r->attrs, off, type, data, len);
 }
 
 static size_t put_u32(struct req *r, size_t off, uint16_t type, uint32_t v)
@@ -52,80 +49,6 @@ static size_t put_u32(struct req *r, size_t off, uint16_t type, uint32_t v)
 static size_t put_u64(struct req *r, size_t off, uint16_t type, uint64_t v)
 {
 	return put_attr(r, off, type, &v, sizeof(v));
-}
-
-struct answer {
-	int error;		/* 0, or the negative errno */
-	int data_msgs;		/* reply messages other than errors */
-	char msg[256];		/* extack text */
-	bool has_extack;
-};
-
-static void parse_extack(const struct nlmsghdr *nh, size_t off,
-			 struct answer *a)
-{
-	pt_nlerr_msg(nh, off, a->msg, sizeof(a->msg));
-	a->has_extack = a->msg[0] != '\0';
-}
-
-/* Sends the request and reads until the ack, the error or DONE. */
-static int exchange(struct req *r, size_t attrs_len, uint16_t type,
-		    uint8_t cmd, uint16_t flags, struct answer *a)
-{
-	static char buf[65536] __attribute__((aligned(4)));
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	bool done = false;
-	ssize_t n;
-
-	memset(a, 0, sizeof(*a));
-	r->nh.nlmsg_len = NLMSG_HDRLEN + GENL_HDRLEN + attrs_len;
-	r->nh.nlmsg_type = type;
-	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	r->nh.nlmsg_seq = ++seq;
-	r->nh.nlmsg_pid = 0;
-	r->gh.cmd = cmd;
-	r->gh.version = PTSCOPE_GENL_VERSION;
-	r->gh.reserved = 0;
-	if (sendto(sock, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0)
-		return -errno;
-	while (!done) {
-		struct nlmsghdr *nh;
-
-		n = recv(sock, buf, sizeof(buf), 0);
-		if (n < 0)
-			return -errno;
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_seq != seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(nh);
-
-				a->error = e->error;
-				if (nh->nlmsg_flags & NLM_F_ACK_TLVS)
-					parse_extack(nh, NLMSG_HDRLEN + sizeof(*e), a);
-				done = true;
-			} else if (nh->nlmsg_type == NLMSG_DONE) {
-				int err;
-
-				memcpy(&err, NLMSG_DATA(nh), sizeof(err));
-				a->error = err;
-				if (nh->nlmsg_flags & NLM_F_ACK_TLVS)
-					parse_extack(nh, NLMSG_HDRLEN + sizeof(int), a);
-				done = true;
-			} else {
-				a->data_msgs++;
-			}
-		}
-	}
-	return 0;
-}
-
-static int setup(void)
-{
-	sock = pt_genl_open(&family);
-	return sock < 0 ? sock : 0;
 }
 
 enum { DOIT, DUMP };
@@ -139,36 +62,39 @@ static void expect(const char *name, uint8_t cmd, int mode,
 		   size_t (*build)(struct req *r), int err, const char *msg)
 {
 	static struct req r;
-	struct answer a;
+	struct pt_nl_answer a;
+	const char *got = nl.extack;
 	size_t len;
 	int ret;
 
 	memset(&r, 0, sizeof(r));
 	len = build(&r);
-	ret = exchange(&r, len, family, cmd, mode == DUMP ? NLM_F_DUMP : 0, &a);
+	pt_nl_header(&r, nl.family, NLM_F_REQUEST | NLM_F_ACK |
+		     (mode == DUMP ? NLM_F_DUMP : 0), cmd, len);
+	ret = pt_nl_ask(&nl, &r.nh, NULL, NULL, &a);
 	if (ret) {
 		pt_fail("%s/%s: netlink exchange failed: %s", name, who,
 			strerror(-ret));
 		return;
 	}
 	if (!err) {
-		if (!a.error && a.data_msgs > 0)
+		if (!a.error && a.msgs > 0)
 			pt_pass("%s/%s: accepted, %d reply messages", name, who,
-				a.data_msgs);
+				a.msgs);
 		else
 			pt_fail("%s/%s: valid request refused: %s (%s)", name,
-				who, strerror(-a.error), a.msg);
+				who, strerror(-a.error), got);
 		return;
 	}
-	if (a.error == err && !a.data_msgs &&
-	    ((msg && !*msg) || (a.has_extack && (!msg || strstr(a.msg, msg)))))
+	if (a.error == err && !a.msgs &&
+	    ((msg && !*msg) || (*got && (!msg || strstr(got, msg)))))
 		pt_pass("%s/%s: %s, extack \"%s\"", name, who, strerror(-err),
-			a.msg);
+			got);
 	else
 		pt_fail("%s/%s: want %s and \"%s\", got %s, extack \"%s\", %d data messages",
 			name, who, strerror(-err), msg ?: "a message",
-			a.error ? strerror(-a.error) : "success", a.msg,
-			a.data_msgs);
+			a.error ? strerror(-a.error) : "success", got,
+			a.msgs);
 }
 
 static pid_t target;		/* a valid target (our own child) */
@@ -340,17 +266,16 @@ static void run_checks(void)
 
 static void run(void)
 {
-	int err = setup();
+	int err = pt_nl_open(&nl);
 
 	if (err) {
 		pt_fail("netlink/%s: cannot reach the ptscope family: %s", who,
 			strerror(-err));
+		pt_nl_close(&nl);
 		return;
 	}
 	run_checks();
-	close(sock);
-	sock = -1;
-	family = 0;
+	pt_nl_close(&nl);
 }
 
 static pid_t spawn_pauser(void)

@@ -39,26 +39,18 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/capability.h>
-#include <linux/genetlink.h>
-#include <linux/netlink.h>
 
+#include "pt_nl.h"
 #include "pt_oracle.h"
 #include "pt_stats.h"
 #include "uapi/ptscope.h"
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT		21
-#endif
-#ifndef NETLINK_EXT_ACK
-#define NETLINK_EXT_ACK		11
-#endif
-#ifndef NETLINK_CAP_ACK
-#define NETLINK_CAP_ACK		10
 #endif
 
 #define PAGE			4096UL
@@ -393,201 +385,36 @@ static const char *errname(int err)
 	return buf;
 }
 
-/* ---- raw generic netlink -------------------------------------------------- */
+/* ---- generic netlink ---------------------------------------------------- */
 
-static int sock = -1;
-static uint16_t family;
-static uint32_t seq = 1000;
+static struct pt_nl main_nl = { .fd = -1 };
+static struct pt_nl *nl = &main_nl;	/* the socket requests go to */
 
 struct nl_answer {
 	int error;		/* 0 or a positive errno */
-	char msg[256];		/* extack text */
+	const char *msg;	/* extack text */
 	int data_msgs;
 };
 
-/* Called with each reply's attributes (after the genl header). */
-typedef void (*nl_cb)(const void *attrs, size_t len, void *arg);
-
-static bool attr_ok(const struct nlattr *a, size_t rem)
+/* Sends @r on nl, reads to the ack, error or DONE; data replies go to @cb. */
+static int nl_xfer(struct pt_nl_req *r, struct nl_answer *a, pt_nl_cb cb,
+		   void *arg)
 {
-	return rem >= NLA_HDRLEN && a->nla_len >= NLA_HDRLEN &&
-	       a->nla_len <= rem;
+	struct pt_nl_answer ans;
+	int err = pt_nl_ask(nl, &r->nh, cb, arg, &ans);
+
+	a->error = -ans.error;
+	a->data_msgs = ans.msgs;
+	a->msg = err ? "" : nl->extack;
+	return err;
 }
 
-static const struct nlattr *attr_next(const struct nlattr *a, size_t *rem)
+/* (Re)opens @s; 0 or -errno. */
+static int nl_open(struct pt_nl *s)
 {
-	size_t l = NLA_ALIGN(a->nla_len);
-
-	*rem = l > *rem ? 0 : *rem - l;
-	return (const struct nlattr *)((const char *)a + l);
-}
-
-static const struct nlattr *attr_get(const void *buf, size_t len, int type)
-{
-	const struct nlattr *a = buf;
-
-	for (; attr_ok(a, len); a = attr_next(a, &len))
-		if ((a->nla_type & NLA_TYPE_MASK) == type)
-			return a;
-	return NULL;
-}
-
-static const void *attr_data(const struct nlattr *a)
-{
-	return (const char *)a + NLA_HDRLEN;
-}
-
-static size_t attr_len(const struct nlattr *a)
-{
-	return a->nla_len - NLA_HDRLEN;
-}
-
-/* A u8, u16, u32 or u64 attribute, or @dflt when absent. */
-static uint64_t attr_uint(const void *buf, size_t len, int type, uint64_t dflt)
-{
-	const struct nlattr *a = attr_get(buf, len, type);
-	uint64_t v64;
-	uint32_t v32;
-	uint16_t v16;
-	uint8_t v8;
-
-	if (!a)
-		return dflt;
-	switch (attr_len(a)) {
-	case 1: memcpy(&v8, attr_data(a), 1); return v8;
-	case 2: memcpy(&v16, attr_data(a), 2); return v16;
-	case 4: memcpy(&v32, attr_data(a), 4); return v32;
-	case 8: memcpy(&v64, attr_data(a), 8); return v64;
-	}
-	return dflt;
-}
-
-struct nl_req {
-	struct nlmsghdr nh;
-	struct genlmsghdr gh;
-	char attrs[256];
-} __attribute__((aligned(4)));
-
-static void *put_attr(struct nl_req *r, uint16_t type, const void *d, size_t l)
-{
-	struct nlattr *a = (void *)((char *)r + NLMSG_ALIGN(r->nh.nlmsg_len));
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + l;
-	if (l)
-		memcpy((char *)a + NLA_HDRLEN, d, l);
-	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + NLA_ALIGN(a->nla_len);
-	return a;
-}
-
-static void put_u32(struct nl_req *r, uint16_t type, uint32_t v)
-{
-	put_attr(r, type, &v, 4);
-}
-
-static void put_u64(struct nl_req *r, uint16_t type, uint64_t v)
-{
-	put_attr(r, type, &v, 8);
-}
-
-static void req_init(struct nl_req *r, uint16_t type, uint8_t cmd, bool dump)
-{
-	memset(r, 0, sizeof(*r));
-	r->nh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	r->nh.nlmsg_type = type;
-	r->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | (dump ? NLM_F_DUMP : 0);
-	r->gh.cmd = cmd;
-	r->gh.version = PTSCOPE_GENL_VERSION;
-}
-
-static void parse_extack(const struct nlmsghdr *nh, size_t off,
-			 struct nl_answer *a)
-{
-	const struct nlattr *m;
-
-	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS) || off > nh->nlmsg_len)
-		return;
-	m = attr_get((const char *)nh + off, nh->nlmsg_len - off,
-		     NLMSGERR_ATTR_MSG);
-	if (m)
-		snprintf(a->msg, sizeof(a->msg), "%.*s", (int)attr_len(m),
-			 (const char *)attr_data(m));
-}
-
-/* Sends @r, reads to the ack, error or DONE; data replies go to @cb. */
-static int nl_xfer(struct nl_req *r, struct nl_answer *a, nl_cb cb, void *arg)
-{
-	static char buf[65536] __attribute__((aligned(4)));
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	bool done = false;
-
-	memset(a, 0, sizeof(*a));
-	r->nh.nlmsg_seq = ++seq;
-	if (sendto(sock, r, r->nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-		   sizeof(sa)) < 0)
-		return -errno;
-	while (!done) {
-		ssize_t n = recv(sock, buf, sizeof(buf), 0);
-		struct nlmsghdr *nh;
-
-		if (n < 0)
-			return -errno;
-		for (nh = (void *)buf; NLMSG_OK(nh, (size_t)n);
-		     nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_seq != seq)
-				continue;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(nh);
-
-				a->error = -e->error;
-				parse_extack(nh, NLMSG_HDRLEN + sizeof(*e), a);
-				done = true;
-			} else if (nh->nlmsg_type == NLMSG_DONE) {
-				int err;
-
-				memcpy(&err, NLMSG_DATA(nh), sizeof(err));
-				a->error = -err;
-				parse_extack(nh, NLMSG_HDRLEN + sizeof(int), a);
-				done = true;
-			} else {
-				a->data_msgs++;
-				if (cb)
-					cb((char *)NLMSG_DATA(nh) + GENL_HDRLEN,
-					   nh->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
-					   arg);
-			}
-		}
-	}
-	return 0;
-}
-
-static void family_cb(const void *attrs, size_t len, void *arg)
-{
-	(void)arg;
-	family = attr_uint(attrs, len, CTRL_ATTR_FAMILY_ID, 0);
-}
-
-static int nl_open(void)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct nl_answer a;
-	struct nl_req r;
-	int one = 1;
-
-	if (sock >= 0)
-		close(sock);
-	family = 0;
-	sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
-	if (sock < 0 || bind(sock, (struct sockaddr *)&sa, sizeof(sa)))
-		return -errno;
-	setsockopt(sock, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	setsockopt(sock, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	req_init(&r, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, false);
-	put_attr(&r, CTRL_ATTR_FAMILY_NAME, PTSCOPE_GENL_NAME,
-		 sizeof(PTSCOPE_GENL_NAME));
-	if (nl_xfer(&r, &a, family_cb, NULL) || a.error || !family)
-		return -ENOENT;
-	return 0;
+	if (s->fd >= 0)
+		pt_nl_close(s);
+	return pt_nl_open(s);
 }
 
 /* One leaf of a RANGES dump, or one level of a VTOP reply. */
@@ -598,26 +425,30 @@ struct nl_entry {
 	bool has_swap_off;
 };
 
-static void get_entry(const void *b, size_t l, struct nl_entry *e)
+static void get_entry(const struct nlattr *nest, struct nl_entry *e)
 {
+	const struct nlattr *tb[PTSCOPE_RANGE_MAX + 1];
+
+	pt_nl_parse_nest(nest, tb, PTSCOPE_RANGE_MAX);
 	e->found = true;
-	e->level = attr_uint(b, l, PTSCOPE_RANGE_LEVEL, 0);
-	e->state = attr_uint(b, l, PTSCOPE_RANGE_STATE, 0);
-	e->pfn = attr_uint(b, l, PTSCOPE_RANGE_PFN, UINT64_MAX);
-	e->raw = attr_uint(b, l, PTSCOPE_RANGE_RAW, UINT64_MAX);
-	e->entry_phys = attr_uint(b, l, PTSCOPE_RANGE_ENTRY_PHYS, UINT64_MAX);
-	e->has_swap_off = attr_get(b, l, PTSCOPE_RANGE_SWAP_OFFSET);
-	e->swap_off = attr_uint(b, l, PTSCOPE_RANGE_SWAP_OFFSET, 0);
+	e->level = pt_nl_uint(tb[PTSCOPE_RANGE_LEVEL], 0);
+	e->state = pt_nl_uint(tb[PTSCOPE_RANGE_STATE], 0);
+	e->pfn = pt_nl_uint(tb[PTSCOPE_RANGE_PFN], UINT64_MAX);
+	e->raw = pt_nl_uint(tb[PTSCOPE_RANGE_RAW], UINT64_MAX);
+	e->entry_phys = pt_nl_uint(tb[PTSCOPE_RANGE_ENTRY_PHYS], UINT64_MAX);
+	e->has_swap_off = tb[PTSCOPE_RANGE_SWAP_OFFSET];
+	e->swap_off = pt_nl_uint(tb[PTSCOPE_RANGE_SWAP_OFFSET], 0);
 }
 
-static void range_cb(const void *attrs, size_t len, void *arg)
+static int range_cb(const struct nlmsghdr *nh, void *arg)
 {
 	struct nl_entry *e = arg;
-	const struct nlattr *a = attrs;
 
-	for (; attr_ok(a, len) && !e->found; a = attr_next(a, &len))
-		if ((a->nla_type & NLA_TYPE_MASK) == PTSCOPE_A_RANGE)
-			get_entry(attr_data(a), attr_len(a), e);
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh))
+		if (!e->found &&
+		    (a->nla_type & NLA_TYPE_MASK) == PTSCOPE_A_RANGE)
+			get_entry(a, e);
+	return 0;
 }
 
 struct nl_vtop {
@@ -627,41 +458,42 @@ struct nl_vtop {
 	struct nl_entry lv[6];
 };
 
-static void vtop_cb(const void *attrs, size_t len, void *arg)
+static int vtop_cb(const struct nlmsghdr *nh, void *arg)
 {
-	struct nl_vtop *v = arg;
-	const struct nlattr *n = attr_get(attrs, len, PTSCOPE_A_VTOP);
-	const struct nlattr *a;
-	size_t rem;
+	const struct nlattr *tb[PTSCOPE_A_MAX + 1], *v[PTSCOPE_VTOP_MAX + 1];
+	struct nl_vtop *vt = arg;
+	const struct nlattr *n;
 
+	pt_nl_parse_msg(nh, tb, PTSCOPE_A_MAX);
+	n = tb[PTSCOPE_A_VTOP];
 	if (!n)
-		return;
-	v->found = true;
-	v->stop = attr_uint(attr_data(n), attr_len(n), PTSCOPE_VTOP_STOP, 99);
-	v->phys = attr_uint(attr_data(n), attr_len(n), PTSCOPE_VTOP_PHYS,
-			    UINT64_MAX);
-	rem = attr_len(n);
-	for (a = attr_data(n); attr_ok(a, rem); a = attr_next(a, &rem))
+		return 0;
+	vt->found = true;
+	pt_nl_parse_nest(n, v, PTSCOPE_VTOP_MAX);
+	vt->stop = pt_nl_uint(v[PTSCOPE_VTOP_STOP], 99);
+	vt->phys = pt_nl_uint(v[PTSCOPE_VTOP_PHYS], UINT64_MAX);
+	pt_nl_for_each(a, pt_nl_data(n), pt_nl_len(n))
 		if ((a->nla_type & NLA_TYPE_MASK) == PTSCOPE_VTOP_LEVEL &&
-		    v->nr < 6)
-			get_entry(attr_data(a), attr_len(a), &v->lv[v->nr++]);
+		    vt->nr < 6)
+			get_entry(a, &vt->lv[vt->nr++]);
+	return 0;
 }
 
 /* A request naming @pid (and @addr for vtop, a one-page range for dumps). */
 static int nl_target_req(uint8_t cmd, pid_t pid, unsigned long addr,
-			 struct nl_answer *a, nl_cb cb, void *arg)
+			 struct nl_answer *a, pt_nl_cb cb, void *arg)
 {
 	bool dump = cmd == PTSCOPE_CMD_GET_VMAS || cmd == PTSCOPE_CMD_GET_RANGES;
-	struct nl_req r;
+	struct pt_nl_req r;
 
-	req_init(&r, family, cmd, dump);
-	put_u32(&r, PTSCOPE_A_PID, pid);
+	pt_nl_init(&r, nl->family, cmd, dump ? NLM_F_DUMP : 0);
+	pt_nl_put_u32(&r, PTSCOPE_A_PID, pid);
 	if (cmd == PTSCOPE_CMD_VTOP)
-		put_u64(&r, PTSCOPE_A_ADDR, addr);
+		pt_nl_put_u64(&r, PTSCOPE_A_ADDR, addr);
 	if (cmd == PTSCOPE_CMD_GET_RANGES && addr) {
-		put_u64(&r, PTSCOPE_A_START, addr);
-		put_u64(&r, PTSCOPE_A_END, addr + PAGE);
-		put_u32(&r, PTSCOPE_A_FLAGS, PTSCOPE_RF(PER_PAGE));
+		pt_nl_put_u64(&r, PTSCOPE_A_START, addr);
+		pt_nl_put_u64(&r, PTSCOPE_A_END, addr + PAGE);
+		pt_nl_put_u32(&r, PTSCOPE_A_FLAGS, PTSCOPE_RF(PER_PAGE));
 	}
 	return nl_xfer(&r, a, cb, arg);
 }
@@ -1189,7 +1021,7 @@ static void check_stats(void)
 {
 	bool cap = may_trace_caps(), w0;
 	struct nl_answer a;
-	struct nl_req r;
+	struct pt_nl_req r;
 	struct nlattr *nest;
 	int64_t en0, was;
 	char cmd[64], *text;
@@ -1214,28 +1046,28 @@ static void check_stats(void)
 
 	/* netlink: watch-del, watch-add, enabled. */
 	stats_state(&en0, &w0);
-	req_init(&r, family, PTSCOPE_CMD_SET_STATS, false);
-	nest = put_attr(&r, PTSCOPE_A_STATS | NLA_F_NESTED, NULL, 0);
-	put_u32(&r, PTSCOPE_STATS_WATCH_DEL, getpid());
-	nest->nla_len = (char *)&r + r.nh.nlmsg_len - (char *)nest;
+	pt_nl_init(&r, nl->family, PTSCOPE_CMD_SET_STATS, 0);
+	nest = pt_nl_nest_start(&r, PTSCOPE_A_STATS);
+	pt_nl_put_u32(&r, PTSCOPE_STATS_WATCH_DEL, getpid());
+	pt_nl_nest_end(&r, nest);
 	if (nl_xfer(&r, &a, NULL, NULL))
 		a.error = EIO;
 	check_stats_change("netlink SET_STATS watch-del self", cap, a.error,
 			   a.msg, en0, w0);
 	stats_state(&en0, &w0);
-	req_init(&r, family, PTSCOPE_CMD_SET_STATS, false);
-	nest = put_attr(&r, PTSCOPE_A_STATS | NLA_F_NESTED, NULL, 0);
+	pt_nl_init(&r, nl->family, PTSCOPE_CMD_SET_STATS, 0);
+	nest = pt_nl_nest_start(&r, PTSCOPE_A_STATS);
 	/* A real change (a toggle), so that a refusal has something to keep. */
-	put_attr(&r, PTSCOPE_STATS_ENABLED, &(uint8_t){ en0 ? 0 : 1 }, 1);
-	put_u32(&r, PTSCOPE_STATS_WATCH_ADD, getpid());
-	nest->nla_len = (char *)&r + r.nh.nlmsg_len - (char *)nest;
+	pt_nl_put_u8(&r, PTSCOPE_STATS_ENABLED, en0 ? 0 : 1);
+	pt_nl_put_u32(&r, PTSCOPE_STATS_WATCH_ADD, getpid());
+	pt_nl_nest_end(&r, nest);
 	if (nl_xfer(&r, &a, NULL, NULL))
 		a.error = EIO;
 	check_stats_change("netlink SET_STATS enabled+watch-add self", cap,
 			   a.error, a.msg, en0, w0);
 
 	/* The system-wide snapshot needs nothing either. */
-	req_init(&r, family, PTSCOPE_CMD_GET_STATS, false);
+	pt_nl_init(&r, nl->family, PTSCOPE_CMD_GET_STATS, 0);
 	if (nl_xfer(&r, &a, NULL, NULL) || a.error || a.data_msgs != 1)
 		pt_fail("%s/stats: netlink GET_STATS (system-wide): %s %s",
 			who, errname(a.error), a.msg);
@@ -1300,8 +1132,8 @@ static void check_handed_on(pid_t own, pid_t root_pid)
 			who);
 }
 
-/* Opens a netlink socket into @sock with CAP_SYS_ADMIN off or euid 1000. */
-static int open_socket_as(bool euid_1000)
+/* Opens a netlink socket into @s with CAP_SYS_ADMIN off or euid 1000. */
+static int open_socket_as(struct pt_nl *s, bool euid_1000)
 {
 	struct __user_cap_header_struct h = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -1309,11 +1141,10 @@ static int open_socket_as(bool euid_1000)
 	struct __user_cap_data_struct d[2], saved[2];
 	int err;
 
-	sock = -1;
 	if (euid_1000) {
 		if (setresuid(-1, 1000, -1))
 			return -errno;
-		err = nl_open();
+		err = nl_open(s);
 		if (setresuid(-1, 0, -1)) {
 			pt_fail("root: seteuid(0): %s", strerror(errno));
 			exit(pt_summary());
@@ -1326,7 +1157,7 @@ static int open_socket_as(bool euid_1000)
 	d[CAP_SYS_ADMIN / 32].effective &= ~(1u << (CAP_SYS_ADMIN % 32));
 	if (syscall(SYS_capset, &h, d))
 		return -errno;
-	err = nl_open();
+	err = nl_open(s);
 	if (syscall(SYS_capset, &h, saved)) {
 		pt_fail("root: restoring capabilities: %s", strerror(errno));
 		exit(pt_summary());
@@ -1343,8 +1174,8 @@ static int open_socket_as(bool euid_1000)
  */
 static void check_handed_on_socket(pid_t root_pid)
 {
-	int root_sock = sock, weak, err, i;
-	uint16_t root_family = family;
+	struct pt_nl weak;
+	int err, i;
 	unsigned long addr = (unsigned long)region;
 	struct nl_answer a;
 	struct nl_vtop v;
@@ -1353,14 +1184,14 @@ static void check_handed_on_socket(pid_t root_pid)
 		const char *name = i ? "socket opened with euid 1000" :
 				       "socket opened without CAP_SYS_ADMIN";
 
-		err = open_socket_as(i);
-		weak = sock;
+		weak.fd = -1;
+		err = open_socket_as(&weak, i);
 		if (err) {
 			pt_fail("root/%s: cannot open: %s", name, errname(-err));
 			goto next;
 		}
-		for (sock = root_sock; ; sock = weak) {
-			bool own = sock == root_sock;
+		for (nl = &main_nl; ; nl = &weak) {
+			bool own = nl == &main_nl;
 			const char *as = own ? "root's own socket" : name;
 
 			if (i == 0) {
@@ -1392,10 +1223,9 @@ static void check_handed_on_socket(pid_t root_pid)
 				break;
 		}
 next:
-		if (weak >= 0)
-			close(weak);
-		sock = root_sock;
-		family = root_family;
+		if (weak.fd >= 0)
+			pt_nl_close(&weak);
+		nl = &main_nl;
 	}
 }
 
@@ -1411,7 +1241,7 @@ static void run_matrix(bool root_started)
 	memset(cell, 0, sizeof(cell));
 	prctl(PR_SET_DUMPABLE, 1);
 	prepare_region();
-	if (nl_open()) {
+	if (nl_open(nl)) {
 		pt_fail("%s: cannot reach the ptscope netlink family", who);
 		return;
 	}
