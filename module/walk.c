@@ -25,8 +25,18 @@
  * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1, and a
  * run of empty pud or pmd entries found in one scan costs 1 per
  * PTSCOPE_SKIP_PER_BUDGET.  When a chunk's budget is spent the walker
- * drops the mmap lock, reschedules (or, if a writer is waiting for the
- * lock, sleeps briefly to let it in) and looks the cursor's VMA up again.
+ * asks whether anyone needs what it holds: a writer queued on the mmap
+ * lock (mmap_lock_is_contended()), another task for this CPU
+ * (need_resched()) or a fatal signal.  If nobody does, it refills the
+ * budget and carries on where it is, with the lock held and no new
+ * descent from the pgd: dropping and retaking an uncontended lock lets
+ * nobody in and only costs a find_vma() and a descent per PTE table.  If
+ * somebody does, it unwinds to ptscope_walk_range(), drops the mmap lock,
+ * reschedules (or, if a writer is waiting, sleeps briefly to let it in)
+ * and looks the cursor's VMA up again.  Either way the question is asked
+ * at least once per PTE table (2 MiB of mapped space) or per 512 empty
+ * entries, so a writer that arrives during a walk waits for at most the
+ * chunk in progress, and never for the rest of the walk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -108,6 +118,23 @@ static void ptscope_count_table(struct ptscope_walk *w, int level, u64 key)
 		w->vma_last_table[level] = key;
 		w->vma_tables.tables[level]++;
 	}
+}
+
+/*
+ * At a chunk boundary (budget spent): true when the walk must unwind and
+ * drop the mmap lock, false when it may carry on with a fresh budget
+ * (see the top of this file).  Called only where no spinlock or RCU read
+ * section is held.
+ */
+static bool ptscope_chunk_done(struct ptscope_walk *w)
+{
+	if (w->budget > 0)
+		return false;
+	if (mmap_lock_is_contended(w->mm) || need_resched() ||
+	    fatal_signal_pending(current))
+		return true;
+	w->budget = PTSCOPE_CHUNK_BUDGET;
+	return false;
 }
 
 static int ptscope_visit(struct ptscope_walk *w, struct ptscope_leaf *leaf)
@@ -354,7 +381,7 @@ static int ptscope_walk_pmd_range(struct ptscope_walk *w, pud_t pud,
 		pmd_t pmd;
 
 		next = pmd_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		zero = ptscope_zero_entries(w, pmdp, addr, end, PMD_SHIFT);
 		if (zero) {
@@ -408,7 +435,7 @@ static int ptscope_walk_pud_range(struct ptscope_walk *w, p4d_t p4d,
 		pud_t pud;
 
 		next = pud_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		zero = ptscope_zero_entries(w, pudp, addr, end, PUD_SHIFT);
 		if (zero) {
@@ -455,7 +482,7 @@ static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
 		p4d_t p4d;
 
 		next = p4d_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		p4d = READ_ONCE(*p4dp);
 		if (p4d_none(p4d)) {
@@ -488,7 +515,7 @@ static int ptscope_walk_vma(struct ptscope_walk *w, unsigned long end)
 		pgd_t pgd;
 
 		next = pgd_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		pgd = READ_ONCE(*pgdp);
 		if (pgd_none(pgd)) {
@@ -611,7 +638,7 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 		if (ret)
 			break;
 
-		if (w->budget <= 0 && w->cursor < end) {
+		if (w->cursor < end && ptscope_chunk_done(w)) {
 			bool writer_waits = mmap_lock_is_contended(mm);
 
 			mmap_read_unlock(mm);

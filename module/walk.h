@@ -11,7 +11,8 @@
  *    spinlock and no RCU read section held: it may sleep and allocate, but
  *    it must not take (or drop) the target's mmap lock;
  *  - between callbacks the walker may drop the mmap lock and reschedule
- *    (at least after every populated PTE table, every 2 MiB of mapped
+ *    (it asks whether a writer waits, the CPU is wanted or a fatal signal
+ *    is pending after every populated PTE table, every 2 MiB of mapped
  *    space and every 512 empty entries), then looks the VMA up again, so a
  *    vm_area_struct pointer must not be kept across callbacks.
  *
