@@ -162,30 +162,71 @@ static int ptscope_hole(struct ptscope_walk *w, unsigned long start,
 	return ptscope_visit(w, &leaf);
 }
 
-/* Flags that need the VMA, or what was learnt under the entry's lock. */
-static void ptscope_add_context(struct ptscope_walk *w,
+/* A writable private VMA: its read-only present leaves are copy-on-write. */
+static bool ptscope_vma_cow(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+}
+
+/*
+ * Flags that need the VMA, or what was learnt under the entry's lock.
+ * Shared by the per-leaf path and the table-at-a-time summaries.
+ */
+static u64 ptscope_context_flags(u8 state, u64 flags, bool cow_vma,
+				 bool shared, bool huge_zero)
+{
+	if (state != PTSCOPE_STATE_PRESENT)
+		return flags;
+	if (!(flags & PTSCOPE_F(WRITE)) && cow_vma)
+		flags |= PTSCOPE_F(COW);
+	if (shared)
+		flags |= PTSCOPE_F(SHARED);
+	if (huge_zero)
+		flags |= PTSCOPE_F(ZERO_PAGE);
+	return flags;
+}
+
+static void ptscope_add_context(const struct ptscope_walk *w,
 				struct ptscope_entry *e, bool shared,
 				bool huge_zero)
 {
-	vm_flags_t vm_flags = w->vma->vm_flags;
-
-	if (e->state != PTSCOPE_STATE_PRESENT)
-		return;
-	if (!(e->flags & PTSCOPE_F(WRITE)) &&
-	    (vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
-		e->flags |= PTSCOPE_F(COW);
-	if (shared)
-		e->flags |= PTSCOPE_F(SHARED);
-	if (huge_zero)
-		e->flags |= PTSCOPE_F(ZERO_PAGE);
+	e->flags = ptscope_context_flags(e->state, e->flags,
+					 ptscope_vma_cow(w->vma), shared,
+					 huge_zero);
 }
 
-/* Under the PTL: is this pte's frame mapped more than once? */
-static bool ptscope_pte_shared(pte_t pte)
+/*
+ * Can a writable pte of this VMA be taken as mapped once without reading
+ * its page?  In a COW mapping (private, may be written: is_cow_mapping())
+ * a pte is made writable only on an exclusive anonymous page: the write
+ * fault reuses or copies the page, mprotect (can_change_pte_writable())
+ * and uffd require PageAnonExclusive, and fork write-protects the parent's
+ * pte, under its PTL, in the same step that raises the mapcount.  On 6.1
+ * and 6.12 alike, "(part of) an anonymous page that are mapped writable
+ * are exclusive to a single process" (include/linux/swap.h), so its
+ * ptscope_page_mapcount() is 1.  Raw pfn and mixed maps are left out:
+ * drivers fill those with their own pages and protections.
+ */
+static bool ptscope_vma_writable_is_exclusive(const struct vm_area_struct *vma)
+{
+	vm_flags_t f = vma->vm_flags;
+
+	return (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE &&
+	       !(f & (VM_PFNMAP | VM_MIXEDMAP));
+}
+
+/*
+ * Under the PTL: is this pte's frame mapped more than once?  @cow_excl is
+ * ptscope_vma_writable_is_exclusive(): then a writable pte answers no
+ * without touching struct page, the bulk of the cost of a dense walk.
+ */
+static bool ptscope_pte_shared(pte_t pte, bool cow_excl)
 {
 	unsigned long pfn;
 
 	if (!pte_present(pte) || pte_special(pte) || pte_devmap(pte))
+		return false;
+	if (cow_excl && pte_write(pte))
 		return false;
 	pfn = pte_pfn(pte);
 	if (!pfn_valid(pfn) || is_zero_pfn(pfn))
@@ -272,6 +313,7 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 				   pmd_t pmdval, unsigned long addr,
 				   unsigned int n)
 {
+	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
 	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
 	unsigned int i;
 	pte_t *ptep;
@@ -291,7 +333,7 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 		pte_t pte = ptep_get(ptep + i);
 
 		w->ptes[i] = pte;
-		if (ptscope_pte_shared(pte))
+		if (ptscope_pte_shared(pte, cow_excl))
 			__set_bit(i, w->pte_shared);
 		else
 			__clear_bit(i, w->pte_shared);
@@ -333,6 +375,25 @@ static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
 			return ret;
 	}
 	return 0;
+}
+
+/*
+ * The copied PTEs go to the visitor's pte_table callback, which takes
+ * them all at once, or one leaf at a time.  Holes are reported by the
+ * per-leaf path only.
+ */
+static int ptscope_visit_pte_table(struct ptscope_walk *w, unsigned long addr,
+				   unsigned long end, unsigned int n)
+{
+	int ret;
+
+	if (!w->ops->pte_table || w->holes)
+		return ptscope_visit_ptes(w, addr, n);
+	w->next = end;
+	ret = w->ops->pte_table(w, addr, n);
+	if (ret)
+		w->cursor = w->next;
+	return ret;
 }
 
 /*
@@ -413,7 +474,7 @@ again:
 			ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
 					    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
 			w->budget -= PTRS_PER_PTE;
-			ret = ptscope_visit_ptes(w, addr, n);
+			ret = ptscope_visit_pte_table(w, addr, next, n);
 		}
 		if (ret)
 			return ret;
@@ -715,18 +776,69 @@ int ptscope_coalesce_add(struct ptscope_coalescer *c,
 	return 0;
 }
 
+/*
+ * From a pte_table() callback: feed the table's entries, with the result
+ * ptscope_coalesce_add() would give for each of their leaves.  A mapped
+ * entry that extends the pending range is merged after a flag test alone,
+ * the decoder's and the walker's own rules, without a leaf being built;
+ * any other non-empty entry goes through ptscope_coalesce_add().  Same
+ * return convention; on a failed emit the caller resumes from c->resume.
+ */
+int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
+			      const struct ptscope_walk *w, unsigned long addr,
+			      unsigned int n, unsigned long vma_start)
+{
+	bool cow_vma = ptscope_vma_cow(w->vma);
+	struct ptscope_range *r = &c->cur;
+	struct ptscope_leaf leaf;
+	unsigned int i;
+	u64 flags;
+	u8 state;
+	int ret;
+
+	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+		pte_t pte = w->ptes[i];
+		bool shared = test_bit(i, w->pte_shared);
+
+		if (pte_none(pte))
+			continue;
+		if (c->pending && !c->per_page && pte_present(pte) &&
+		    r->end == addr && r->vma_start == vma_start &&
+		    r->e.level == PTSCOPE_LEVEL_PTE && r->e.swap_type == 0) {
+			flags = ptscope_pte_mapped_flags(pte, &state);
+			flags = ptscope_context_flags(state, flags, cow_vma,
+						      shared, false);
+			if (state == r->e.state && flags == r->e.flags) {
+				r->end += PAGE_SIZE;
+				r->count++;
+				continue;
+			}
+		}
+		leaf.start = addr;
+		leaf.end = addr + PAGE_SIZE;
+		ptscope_decode_pte(pte, w->show_pfn, &leaf.e);
+		ptscope_add_context(w, &leaf.e, shared, false);
+		ret = ptscope_coalesce_add(c, &leaf, vma_start);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* ---- per-VMA aggregates ---------------------------------------------- */
 
-void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
-			   const struct ptscope_leaf *leaf)
+/*
+ * Count @leaves alike leaves of @level, each @pages base pages: the one
+ * place that says which statistic a state and a flag feed.
+ */
+static void ptscope_stats_account(struct ptscope_vma_stats *s, u8 level,
+				  u8 state, u64 flags, u64 leaves, u64 pages)
 {
-	u64 pages = (leaf->end - leaf->start) >> PAGE_SHIFT;
-	u64 flags = leaf->e.flags;
-
+	pages *= leaves;
 	if (flags & PTSCOPE_F(SOFT_DIRTY))
 		s->soft_dirty += pages;
 
-	switch (leaf->e.state) {
+	switch (state) {
 	case PTSCOPE_STATE_NONE:
 		return;
 	case PTSCOPE_STATE_PRESENT:
@@ -743,10 +855,10 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 		return;
 	}
 
-	if (leaf->e.level < __PTSCOPE_LEVEL_CNT)
-		s->leaves[leaf->e.level]++;
+	if (level < __PTSCOPE_LEVEL_CNT)
+		s->leaves[level] += leaves;
 	s->rss += pages;
-	if (leaf->e.state == PTSCOPE_STATE_PROTNONE)
+	if (state == PTSCOPE_STATE_PROTNONE)
 		s->protnone += pages;
 	if (flags & PTSCOPE_F(DIRTY))
 		s->dirty += pages;
@@ -760,6 +872,61 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 		s->zero += pages;
 	if (flags & PTSCOPE_F(SHARED))
 		s->shared += pages;
+}
+
+void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
+			   const struct ptscope_leaf *leaf)
+{
+	ptscope_stats_account(s, leaf->e.level, leaf->e.state, leaf->e.flags,
+			      1, (leaf->end - leaf->start) >> PAGE_SHIFT);
+}
+
+/*
+ * The copied PTE table at once: what ptscope_vma_stats_add() would count
+ * for each of its leaves, without building a leaf per entry.  Mapped
+ * entries are classified with the decoder's own flag function and the
+ * walker's context rule, and runs of alike entries (the common case: a
+ * table of pages touched the same way) are counted in one step; other
+ * non-empty entries (swap, migration, markers) go through the full
+ * decoder.  Empty entries count nothing, as in the per-leaf path.
+ */
+void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
+				const struct ptscope_walk *w, unsigned int n)
+{
+	bool cow_vma = ptscope_vma_cow(w->vma);
+	u8 state, run_state = PTSCOPE_STATE_NONE;
+	u64 flags, run_flags = 0, run = 0;
+	struct ptscope_leaf leaf;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		pte_t pte = w->ptes[i];
+
+		if (pte_none(pte))
+			continue;
+		if (!pte_present(pte)) {
+			/* The address is not counted: any page-sized leaf. */
+			leaf.start = 0;
+			leaf.end = PAGE_SIZE;
+			ptscope_decode_pte(pte, w->show_pfn, &leaf.e);
+			ptscope_vma_stats_add(s, &leaf);
+			continue;
+		}
+		flags = ptscope_pte_mapped_flags(pte, &state);
+		flags = ptscope_context_flags(state, flags, cow_vma,
+					      test_bit(i, w->pte_shared), false);
+		if (run && (flags != run_flags || state != run_state)) {
+			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
+					      run_flags, run, 1);
+			run = 0;
+		}
+		run_flags = flags;
+		run_state = state;
+		run++;
+	}
+	if (run)
+		ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
+				      run_flags, run, 1);
 }
 
 /* ---- per-mm summary ---------------------------------------------------- */
@@ -782,8 +949,18 @@ static int ptscope_summary_vma_end(struct ptscope_walk *w,
 	return 0;
 }
 
+static int ptscope_summary_pte_table(struct ptscope_walk *w,
+				     unsigned long addr, unsigned int n)
+{
+	struct ptscope_summary *s = w->priv;
+
+	ptscope_vma_stats_add_ptes(&s->total, w, n);
+	return 0;
+}
+
 static const struct ptscope_walk_ops ptscope_summary_ops = {
 	.leaf = ptscope_summary_leaf,
+	.pte_table = ptscope_summary_pte_table,
 	.vma_end = ptscope_summary_vma_end,
 };
 
