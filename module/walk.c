@@ -329,14 +329,13 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 		rcu_read_unlock();
 		return false;
 	}
+	bitmap_zero(w->pte_shared, n);
 	for (i = 0; i < n; i++) {
 		pte_t pte = ptep_get(ptep + i);
 
 		w->ptes[i] = pte;
 		if (ptscope_pte_shared(pte, cow_excl))
 			__set_bit(i, w->pte_shared);
-		else
-			__clear_bit(i, w->pte_shared);
 	}
 	spin_unlock(ptl);
 	rcu_read_unlock();
@@ -895,7 +894,7 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 {
 	bool cow_vma = ptscope_vma_cow(w->vma);
 	u8 state, run_state = PTSCOPE_STATE_NONE;
-	u64 flags, run_flags = 0, run = 0;
+	u64 flags, run_flags = 0, run = 0, key, run_key = 0;
 	struct ptscope_leaf leaf;
 	unsigned int i;
 
@@ -912,9 +911,22 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 			ptscope_vma_stats_add(s, &leaf);
 			continue;
 		}
+		/*
+		 * A mapped entry's flags depend on its bits outside the frame
+		 * number, on whether its frame is the zero page and on its
+		 * shared bit; the same key, the same flags as the last entry.
+		 */
+		key = (pte_val(pte) & ~PTE_PFN_MASK) |
+		      (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
+		      (test_bit(i, w->pte_shared) ? BIT_ULL(PAGE_SHIFT) : 0);
+		if (run && key == run_key) {
+			run++;
+			continue;
+		}
 		flags = ptscope_pte_mapped_flags(pte, &state);
 		flags = ptscope_context_flags(state, flags, cow_vma,
 					      test_bit(i, w->pte_shared), false);
+		run_key = key;
 		if (run && (flags != run_flags || state != run_state)) {
 			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
 					      run_flags, run, 1);
