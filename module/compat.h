@@ -30,11 +30,26 @@
 #endif
 
 /*
- * Mapcount of the frame a leaf maps.  6.12 only counts whole folios; that
- * is what "shared" means there for a part of a large folio.
+ * Mapcount of the one frame a leaf maps: its own pte mappings plus the
+ * mappings of its whole folio (pmd, pud), which is what 6.1's
+ * page_mapcount() returns and what pagemap's "exclusively mapped" bit
+ * reads.  6.12 has no page_mapcount(), and folio_mapcount() counts every
+ * page of a large folio, so a page of a pte-mapped THP would read as
+ * mapped 512 times; this is fs/proc's folio_precise_page_mapcount(),
+ * which is not in a public header, built from public inlines.
  */
 #if PTSCOPE_KV_GE(6, 12)
-#define ptscope_page_mapcount(page)	folio_mapcount(page_folio(page))
+#define ptscope_page_mapcount(p) ({					\
+	struct page *__pg = (p);					\
+	const struct folio *__fo = page_folio(__pg);			\
+	int __mc = atomic_read(&__pg->_mapcount) + 1;			\
+									\
+	if (page_mapcount_is_type(__mc))				\
+		__mc = 0;						\
+	if (folio_test_large(__fo))					\
+		__mc += folio_entire_mapcount(__fo);			\
+	__mc;								\
+})
 #else
 #define ptscope_page_mapcount(page)	page_mapcount(page)
 #endif

@@ -29,28 +29,6 @@ static bool ptscope_val_present(u64 val)
 	return val & (_PAGE_PRESENT | _PAGE_PROTNONE);
 }
 
-/* Flags read straight from bits that mean the same at every level. */
-static u64 ptscope_common_hw_flags(u64 val)
-{
-	u64 flags = 0;
-
-	if (val & _PAGE_PRESENT) {
-		flags |= PTSCOPE_F(PRESENT);
-		/* Without PRESENT this bit is _PAGE_PROTNONE, not global. */
-		if (val & _PAGE_GLOBAL)
-			flags |= PTSCOPE_F(GLOBAL);
-	}
-	if (val & _PAGE_USER)
-		flags |= PTSCOPE_F(USER);
-	if (val & _PAGE_PWT)
-		flags |= PTSCOPE_F(PWT);
-	if (val & _PAGE_PCD)
-		flags |= PTSCOPE_F(PCD);
-	if (val & _PAGE_NX)
-		flags |= PTSCOPE_F(NX);
-	return flags;
-}
-
 /*
  * A non-present, non-empty entry: swap, migration, device, marker or
  * hwpoison.  pmd and pud swap entries share the pte encoding on x86.
@@ -167,28 +145,8 @@ void ptscope_decode_pte(pte_t pte, bool show_pfn, struct ptscope_entry *e)
 		return;
 	}
 
-	e->state = pte_protnone(pte) ? PTSCOPE_STATE_PROTNONE :
-				       PTSCOPE_STATE_PRESENT;
-	e->flags = ptscope_common_hw_flags(val);
-	if (val & _PAGE_PAT)
-		e->flags |= PTSCOPE_F(PAT);
-	if (pte_write(pte))
-		e->flags |= PTSCOPE_F(WRITE);
-	if (pte_young(pte))
-		e->flags |= PTSCOPE_F(ACCESSED);
-	if (pte_dirty(pte))
-		e->flags |= PTSCOPE_F(DIRTY);
-	if (pte_soft_dirty(pte))
-		e->flags |= PTSCOPE_F(SOFT_DIRTY);
-	if (pte_uffd_wp(pte))
-		e->flags |= PTSCOPE_F(UFFD_WP);
-	if (pte_special(pte))
-		e->flags |= PTSCOPE_F(SPECIAL);
-	if (pte_devmap(pte))
-		e->flags |= PTSCOPE_F(DEVMAP);
+	e->flags = ptscope_pte_mapped_flags(pte, &e->state);
 	e->pfn = pte_pfn(pte);
-	if (is_zero_pfn(e->pfn))
-		e->flags |= PTSCOPE_F(ZERO_PAGE);
 
 	if (!show_pfn) {
 		e->pfn = 0;

@@ -11,6 +11,8 @@
 #include <linux/types.h>
 #include <linux/pgtable.h>
 
+#include "uapi/ptscope.h"
+
 struct ptscope_entry {
 	u64 raw;		/* raw value; PFN/offset bits zeroed if hidden */
 	u64 flags;		/* PTSCOPE_F_* */
@@ -20,6 +22,62 @@ struct ptscope_entry {
 	u8 level;		/* enum ptscope_level */
 	u8 state;		/* enum ptscope_state */
 };
+
+/* Flags read straight from bits that mean the same at every level. */
+static inline u64 ptscope_common_hw_flags(u64 val)
+{
+	u64 flags = 0;
+
+	if (val & _PAGE_PRESENT) {
+		flags |= PTSCOPE_F(PRESENT);
+		/* Without PRESENT this bit is _PAGE_PROTNONE, not global. */
+		if (val & _PAGE_GLOBAL)
+			flags |= PTSCOPE_F(GLOBAL);
+	}
+	if (val & _PAGE_USER)
+		flags |= PTSCOPE_F(USER);
+	if (val & _PAGE_PWT)
+		flags |= PTSCOPE_F(PWT);
+	if (val & _PAGE_PCD)
+		flags |= PTSCOPE_F(PCD);
+	if (val & _PAGE_NX)
+		flags |= PTSCOPE_F(NX);
+	return flags;
+}
+
+/*
+ * The state (PRESENT or PROTNONE) and flags of a pte that pte_present()
+ * calls present, as ptscope_decode_pte() reports them.  Inline, for the
+ * walker's table-at-a-time summaries, which must count exactly what the
+ * per-entry decoder would.
+ */
+static inline u64 ptscope_pte_mapped_flags(pte_t pte, u8 *state)
+{
+	u64 val = pte_val(pte);
+	u64 flags = ptscope_common_hw_flags(val);
+
+	*state = pte_protnone(pte) ? PTSCOPE_STATE_PROTNONE :
+				     PTSCOPE_STATE_PRESENT;
+	if (val & _PAGE_PAT)
+		flags |= PTSCOPE_F(PAT);
+	if (pte_write(pte))
+		flags |= PTSCOPE_F(WRITE);
+	if (pte_young(pte))
+		flags |= PTSCOPE_F(ACCESSED);
+	if (pte_dirty(pte))
+		flags |= PTSCOPE_F(DIRTY);
+	if (pte_soft_dirty(pte))
+		flags |= PTSCOPE_F(SOFT_DIRTY);
+	if (pte_uffd_wp(pte))
+		flags |= PTSCOPE_F(UFFD_WP);
+	if (pte_special(pte))
+		flags |= PTSCOPE_F(SPECIAL);
+	if (pte_devmap(pte))
+		flags |= PTSCOPE_F(DEVMAP);
+	if (is_zero_pfn(pte_pfn(pte)))
+		flags |= PTSCOPE_F(ZERO_PAGE);
+	return flags;
+}
 
 /*
  * @show_pfn false applies pagemap's rule: pfn, swap_offset and the PFN or

@@ -472,8 +472,21 @@ static int ptscope_dump_range_leaf(struct ptscope_walk *w,
 	return ret;
 }
 
+static int ptscope_dump_range_ptes(struct ptscope_walk *w, unsigned long addr,
+				   unsigned int n)
+{
+	struct ptscope_nl_dump *d = w->priv;
+	int ret;
+
+	ret = ptscope_coalesce_add_ptes(&d->co, w, addr, n, w->vma->vm_start);
+	if (ret > 0)
+		w->next = d->co.resume;
+	return ret;
+}
+
 static const struct ptscope_walk_ops ptscope_dump_range_ops = {
 	.leaf = ptscope_dump_range_leaf,
+	.pte_table = ptscope_dump_range_ptes,
 };
 
 static int ptscope_dump_vma_start(struct ptscope_walk *w,
@@ -491,6 +504,15 @@ static int ptscope_dump_vma_leaf(struct ptscope_walk *w,
 	struct ptscope_nl_dump *d = w->priv;
 
 	ptscope_vma_stats_add(&d->vs, leaf);
+	return 0;
+}
+
+static int ptscope_dump_vma_ptes(struct ptscope_walk *w, unsigned long addr,
+				 unsigned int n)
+{
+	struct ptscope_nl_dump *d = w->priv;
+
+	ptscope_vma_stats_add_ptes(&d->vs, w, n);
 	return 0;
 }
 
@@ -528,6 +550,7 @@ no_room:
 static const struct ptscope_walk_ops ptscope_dump_vma_ops = {
 	.vma_start = ptscope_dump_vma_start,
 	.leaf = ptscope_dump_vma_leaf,
+	.pte_table = ptscope_dump_vma_ptes,
 	.vma_end = ptscope_dump_vma_end,
 };
 

@@ -25,8 +25,18 @@
  * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1, and a
  * run of empty pud or pmd entries found in one scan costs 1 per
  * PTSCOPE_SKIP_PER_BUDGET.  When a chunk's budget is spent the walker
- * drops the mmap lock, reschedules (or, if a writer is waiting for the
- * lock, sleeps briefly to let it in) and looks the cursor's VMA up again.
+ * asks whether anyone needs what it holds: a writer queued on the mmap
+ * lock (mmap_lock_is_contended()), another task for this CPU
+ * (need_resched()) or a fatal signal.  If nobody does, it refills the
+ * budget and carries on where it is, with the lock held and no new
+ * descent from the pgd: dropping and retaking an uncontended lock lets
+ * nobody in and only costs a find_vma() and a descent per PTE table.  If
+ * somebody does, it unwinds to ptscope_walk_range(), drops the mmap lock,
+ * reschedules (or, if a writer is waiting, sleeps briefly to let it in)
+ * and looks the cursor's VMA up again.  Either way the question is asked
+ * at least once per PTE table (2 MiB of mapped space) or per 512 empty
+ * entries, so a writer that arrives during a walk waits for at most the
+ * chunk in progress, and never for the rest of the walk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -110,6 +120,23 @@ static void ptscope_count_table(struct ptscope_walk *w, int level, u64 key)
 	}
 }
 
+/*
+ * At a chunk boundary (budget spent): true when the walk must unwind and
+ * drop the mmap lock, false when it may carry on with a fresh budget
+ * (see the top of this file).  Called only where no spinlock or RCU read
+ * section is held.
+ */
+static bool ptscope_chunk_done(struct ptscope_walk *w)
+{
+	if (w->budget > 0)
+		return false;
+	if (mmap_lock_is_contended(w->mm) || need_resched() ||
+	    fatal_signal_pending(current))
+		return true;
+	w->budget = PTSCOPE_CHUNK_BUDGET;
+	return false;
+}
+
 static int ptscope_visit(struct ptscope_walk *w, struct ptscope_leaf *leaf)
 {
 	int ret;
@@ -135,30 +162,71 @@ static int ptscope_hole(struct ptscope_walk *w, unsigned long start,
 	return ptscope_visit(w, &leaf);
 }
 
-/* Flags that need the VMA, or what was learnt under the entry's lock. */
-static void ptscope_add_context(struct ptscope_walk *w,
+/* A writable private VMA: its read-only present leaves are copy-on-write. */
+static bool ptscope_vma_cow(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+}
+
+/*
+ * Flags that need the VMA, or what was learnt under the entry's lock.
+ * Shared by the per-leaf path and the table-at-a-time summaries.
+ */
+static u64 ptscope_context_flags(u8 state, u64 flags, bool cow_vma,
+				 bool shared, bool huge_zero)
+{
+	if (state != PTSCOPE_STATE_PRESENT)
+		return flags;
+	if (!(flags & PTSCOPE_F(WRITE)) && cow_vma)
+		flags |= PTSCOPE_F(COW);
+	if (shared)
+		flags |= PTSCOPE_F(SHARED);
+	if (huge_zero)
+		flags |= PTSCOPE_F(ZERO_PAGE);
+	return flags;
+}
+
+static void ptscope_add_context(const struct ptscope_walk *w,
 				struct ptscope_entry *e, bool shared,
 				bool huge_zero)
 {
-	vm_flags_t vm_flags = w->vma->vm_flags;
-
-	if (e->state != PTSCOPE_STATE_PRESENT)
-		return;
-	if (!(e->flags & PTSCOPE_F(WRITE)) &&
-	    (vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE)
-		e->flags |= PTSCOPE_F(COW);
-	if (shared)
-		e->flags |= PTSCOPE_F(SHARED);
-	if (huge_zero)
-		e->flags |= PTSCOPE_F(ZERO_PAGE);
+	e->flags = ptscope_context_flags(e->state, e->flags,
+					 ptscope_vma_cow(w->vma), shared,
+					 huge_zero);
 }
 
-/* Under the PTL: is this pte's frame mapped more than once? */
-static bool ptscope_pte_shared(pte_t pte)
+/*
+ * Can a writable pte of this VMA be taken as mapped once without reading
+ * its page?  In a COW mapping (private, may be written: is_cow_mapping())
+ * a pte is made writable only on an exclusive anonymous page: the write
+ * fault reuses or copies the page, mprotect (can_change_pte_writable())
+ * and uffd require PageAnonExclusive, and fork write-protects the parent's
+ * pte, under its PTL, in the same step that raises the mapcount.  On 6.1
+ * and 6.12 alike, "(part of) an anonymous page that are mapped writable
+ * are exclusive to a single process" (include/linux/swap.h), so its
+ * ptscope_page_mapcount() is 1.  Raw pfn and mixed maps are left out:
+ * drivers fill those with their own pages and protections.
+ */
+static bool ptscope_vma_writable_is_exclusive(const struct vm_area_struct *vma)
+{
+	vm_flags_t f = vma->vm_flags;
+
+	return (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE &&
+	       !(f & (VM_PFNMAP | VM_MIXEDMAP));
+}
+
+/*
+ * Under the PTL: is this pte's frame mapped more than once?  @cow_excl is
+ * ptscope_vma_writable_is_exclusive(): then a writable pte answers no
+ * without touching struct page, the bulk of the cost of a dense walk.
+ */
+static bool ptscope_pte_shared(pte_t pte, bool cow_excl)
 {
 	unsigned long pfn;
 
 	if (!pte_present(pte) || pte_special(pte) || pte_devmap(pte))
+		return false;
+	if (cow_excl && pte_write(pte))
 		return false;
 	pfn = pte_pfn(pte);
 	if (!pfn_valid(pfn) || is_zero_pfn(pfn))
@@ -245,6 +313,7 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 				   pmd_t pmdval, unsigned long addr,
 				   unsigned int n)
 {
+	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
 	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
 	unsigned int i;
 	pte_t *ptep;
@@ -260,14 +329,13 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 		rcu_read_unlock();
 		return false;
 	}
+	bitmap_zero(w->pte_shared, n);
 	for (i = 0; i < n; i++) {
 		pte_t pte = ptep_get(ptep + i);
 
 		w->ptes[i] = pte;
-		if (ptscope_pte_shared(pte))
+		if (ptscope_pte_shared(pte, cow_excl))
 			__set_bit(i, w->pte_shared);
-		else
-			__clear_bit(i, w->pte_shared);
 	}
 	spin_unlock(ptl);
 	rcu_read_unlock();
@@ -306,6 +374,25 @@ static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
 			return ret;
 	}
 	return 0;
+}
+
+/*
+ * The copied PTEs go to the visitor's pte_table callback, which takes
+ * them all at once, or one leaf at a time.  Holes are reported by the
+ * per-leaf path only.
+ */
+static int ptscope_visit_pte_table(struct ptscope_walk *w, unsigned long addr,
+				   unsigned long end, unsigned int n)
+{
+	int ret;
+
+	if (!w->ops->pte_table || w->holes)
+		return ptscope_visit_ptes(w, addr, n);
+	w->next = end;
+	ret = w->ops->pte_table(w, addr, n);
+	if (ret)
+		w->cursor = w->next;
+	return ret;
 }
 
 /*
@@ -354,7 +441,7 @@ static int ptscope_walk_pmd_range(struct ptscope_walk *w, pud_t pud,
 		pmd_t pmd;
 
 		next = pmd_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		zero = ptscope_zero_entries(w, pmdp, addr, end, PMD_SHIFT);
 		if (zero) {
@@ -386,7 +473,7 @@ again:
 			ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
 					    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
 			w->budget -= PTRS_PER_PTE;
-			ret = ptscope_visit_ptes(w, addr, n);
+			ret = ptscope_visit_pte_table(w, addr, next, n);
 		}
 		if (ret)
 			return ret;
@@ -408,7 +495,7 @@ static int ptscope_walk_pud_range(struct ptscope_walk *w, p4d_t p4d,
 		pud_t pud;
 
 		next = pud_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		zero = ptscope_zero_entries(w, pudp, addr, end, PUD_SHIFT);
 		if (zero) {
@@ -455,7 +542,7 @@ static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
 		p4d_t p4d;
 
 		next = p4d_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		p4d = READ_ONCE(*p4dp);
 		if (p4d_none(p4d)) {
@@ -488,7 +575,7 @@ static int ptscope_walk_vma(struct ptscope_walk *w, unsigned long end)
 		pgd_t pgd;
 
 		next = pgd_addr_end(addr, end);
-		if (w->budget <= 0)
+		if (ptscope_chunk_done(w))
 			return 0;
 		pgd = READ_ONCE(*pgdp);
 		if (pgd_none(pgd)) {
@@ -611,7 +698,7 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 		if (ret)
 			break;
 
-		if (w->budget <= 0 && w->cursor < end) {
+		if (w->cursor < end && ptscope_chunk_done(w)) {
 			bool writer_waits = mmap_lock_is_contended(mm);
 
 			mmap_read_unlock(mm);
@@ -688,18 +775,69 @@ int ptscope_coalesce_add(struct ptscope_coalescer *c,
 	return 0;
 }
 
+/*
+ * From a pte_table() callback: feed the table's entries, with the result
+ * ptscope_coalesce_add() would give for each of their leaves.  A mapped
+ * entry that extends the pending range is merged after a flag test alone,
+ * the decoder's and the walker's own rules, without a leaf being built;
+ * any other non-empty entry goes through ptscope_coalesce_add().  Same
+ * return convention; on a failed emit the caller resumes from c->resume.
+ */
+int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
+			      const struct ptscope_walk *w, unsigned long addr,
+			      unsigned int n, unsigned long vma_start)
+{
+	bool cow_vma = ptscope_vma_cow(w->vma);
+	struct ptscope_range *r = &c->cur;
+	struct ptscope_leaf leaf;
+	unsigned int i;
+	u64 flags;
+	u8 state;
+	int ret;
+
+	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+		pte_t pte = w->ptes[i];
+		bool shared = test_bit(i, w->pte_shared);
+
+		if (pte_none(pte))
+			continue;
+		if (c->pending && !c->per_page && pte_present(pte) &&
+		    r->end == addr && r->vma_start == vma_start &&
+		    r->e.level == PTSCOPE_LEVEL_PTE && r->e.swap_type == 0) {
+			flags = ptscope_pte_mapped_flags(pte, &state);
+			flags = ptscope_context_flags(state, flags, cow_vma,
+						      shared, false);
+			if (state == r->e.state && flags == r->e.flags) {
+				r->end += PAGE_SIZE;
+				r->count++;
+				continue;
+			}
+		}
+		leaf.start = addr;
+		leaf.end = addr + PAGE_SIZE;
+		ptscope_decode_pte(pte, w->show_pfn, &leaf.e);
+		ptscope_add_context(w, &leaf.e, shared, false);
+		ret = ptscope_coalesce_add(c, &leaf, vma_start);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 /* ---- per-VMA aggregates ---------------------------------------------- */
 
-void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
-			   const struct ptscope_leaf *leaf)
+/*
+ * Count @leaves alike leaves of @level, each @pages base pages: the one
+ * place that says which statistic a state and a flag feed.
+ */
+static void ptscope_stats_account(struct ptscope_vma_stats *s, u8 level,
+				  u8 state, u64 flags, u64 leaves, u64 pages)
 {
-	u64 pages = (leaf->end - leaf->start) >> PAGE_SHIFT;
-	u64 flags = leaf->e.flags;
-
+	pages *= leaves;
 	if (flags & PTSCOPE_F(SOFT_DIRTY))
 		s->soft_dirty += pages;
 
-	switch (leaf->e.state) {
+	switch (state) {
 	case PTSCOPE_STATE_NONE:
 		return;
 	case PTSCOPE_STATE_PRESENT:
@@ -716,10 +854,10 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 		return;
 	}
 
-	if (leaf->e.level < __PTSCOPE_LEVEL_CNT)
-		s->leaves[leaf->e.level]++;
+	if (level < __PTSCOPE_LEVEL_CNT)
+		s->leaves[level] += leaves;
 	s->rss += pages;
-	if (leaf->e.state == PTSCOPE_STATE_PROTNONE)
+	if (state == PTSCOPE_STATE_PROTNONE)
 		s->protnone += pages;
 	if (flags & PTSCOPE_F(DIRTY))
 		s->dirty += pages;
@@ -733,6 +871,74 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 		s->zero += pages;
 	if (flags & PTSCOPE_F(SHARED))
 		s->shared += pages;
+}
+
+void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
+			   const struct ptscope_leaf *leaf)
+{
+	ptscope_stats_account(s, leaf->e.level, leaf->e.state, leaf->e.flags,
+			      1, (leaf->end - leaf->start) >> PAGE_SHIFT);
+}
+
+/*
+ * The copied PTE table at once: what ptscope_vma_stats_add() would count
+ * for each of its leaves, without building a leaf per entry.  Mapped
+ * entries are classified with the decoder's own flag function and the
+ * walker's context rule, and runs of alike entries (the common case: a
+ * table of pages touched the same way) are counted in one step; other
+ * non-empty entries (swap, migration, markers) go through the full
+ * decoder.  Empty entries count nothing, as in the per-leaf path.
+ */
+void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
+				const struct ptscope_walk *w, unsigned int n)
+{
+	bool cow_vma = ptscope_vma_cow(w->vma);
+	u8 state, run_state = PTSCOPE_STATE_NONE;
+	u64 flags, run_flags = 0, run = 0, key, run_key = 0;
+	struct ptscope_leaf leaf;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		pte_t pte = w->ptes[i];
+
+		if (pte_none(pte))
+			continue;
+		if (!pte_present(pte)) {
+			/* The address is not counted: any page-sized leaf. */
+			leaf.start = 0;
+			leaf.end = PAGE_SIZE;
+			ptscope_decode_pte(pte, w->show_pfn, &leaf.e);
+			ptscope_vma_stats_add(s, &leaf);
+			continue;
+		}
+		/*
+		 * A mapped entry's flags depend on its bits outside the frame
+		 * number, on whether its frame is the zero page and on its
+		 * shared bit; the same key, the same flags as the last entry.
+		 */
+		key = (pte_val(pte) & ~PTE_PFN_MASK) |
+		      (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
+		      (test_bit(i, w->pte_shared) ? BIT_ULL(PAGE_SHIFT) : 0);
+		if (run && key == run_key) {
+			run++;
+			continue;
+		}
+		flags = ptscope_pte_mapped_flags(pte, &state);
+		flags = ptscope_context_flags(state, flags, cow_vma,
+					      test_bit(i, w->pte_shared), false);
+		run_key = key;
+		if (run && (flags != run_flags || state != run_state)) {
+			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
+					      run_flags, run, 1);
+			run = 0;
+		}
+		run_flags = flags;
+		run_state = state;
+		run++;
+	}
+	if (run)
+		ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
+				      run_flags, run, 1);
 }
 
 /* ---- per-mm summary ---------------------------------------------------- */
@@ -755,8 +961,18 @@ static int ptscope_summary_vma_end(struct ptscope_walk *w,
 	return 0;
 }
 
+static int ptscope_summary_pte_table(struct ptscope_walk *w,
+				     unsigned long addr, unsigned int n)
+{
+	struct ptscope_summary *s = w->priv;
+
+	ptscope_vma_stats_add_ptes(&s->total, w, n);
+	return 0;
+}
+
 static const struct ptscope_walk_ops ptscope_summary_ops = {
 	.leaf = ptscope_summary_leaf,
+	.pte_table = ptscope_summary_pte_table,
 	.vma_end = ptscope_summary_vma_end,
 };
 

@@ -11,7 +11,8 @@
  *    spinlock and no RCU read section held: it may sleep and allocate, but
  *    it must not take (or drop) the target's mmap lock;
  *  - between callbacks the walker may drop the mmap lock and reschedule
- *    (at least after every populated PTE table, every 2 MiB of mapped
+ *    (it asks whether a writer waits, the CPU is wanted or a fatal signal
+ *    is pending after every populated PTE table, every 2 MiB of mapped
  *    space and every 512 empty entries), then looks the VMA up again, so a
  *    vm_area_struct pointer must not be kept across callbacks.
  *
@@ -52,6 +53,17 @@ struct ptscope_walk_ops {
 	 */
 	int (*vma_start)(struct ptscope_walk *w, struct vm_area_struct *vma);
 	int (*vma_end)(struct ptscope_walk *w, struct vm_area_struct *vma);
+	/*
+	 * Optional, for aggregators.  Called instead of leaf() for the
+	 * entries of a populated PTE table covering [addr, addr + n pages)
+	 * of the current VMA, when no holes are reported: w->ptes[0..n) holds
+	 * them as copied under the table's lock, and bit i of w->pte_shared
+	 * says whether entry i's frame was mapped more than once.  Same
+	 * return convention as leaf(), with w->next preset to the end of the
+	 * range (lower it to addr to have the table visited again).
+	 */
+	int (*pte_table)(struct ptscope_walk *w, unsigned long addr,
+			 unsigned int n);
 };
 
 #define PTSCOPE_WALK_STOPPED	1
@@ -84,9 +96,11 @@ struct ptscope_walk {
 	/* Valid inside callbacks only (see the locking rules above). */
 	struct vm_area_struct *vma;
 
-	/* Private to walk.c. */
+	/* Valid inside pte_table() only. */
 	pte_t *ptes;			/* one PTE table, copied out */
 	unsigned long *pte_shared;	/* bitmap: mapcount > 1 */
+
+	/* Private to walk.c. */
 	long budget;			/* work left before dropping the lock */
 	unsigned long cursor;		/* everything below is done */
 	bool in_vma;			/* vma_start called, vma_end not yet */
@@ -150,6 +164,14 @@ void ptscope_coalesce_init(struct ptscope_coalescer *c, bool per_page,
 int ptscope_coalesce_add(struct ptscope_coalescer *c,
 			 const struct ptscope_leaf *leaf,
 			 unsigned long vma_start);
+/*
+ * From a pte_table() callback: feed the table's n entries from addr,
+ * exactly as ptscope_coalesce_add() would be fed their leaves one by one
+ * (empty entries are not leaves).  Same return convention.
+ */
+int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
+			      const struct ptscope_walk *w, unsigned long addr,
+			      unsigned int n, unsigned long vma_start);
 /* Emit the pending range, if any; same return convention. */
 int ptscope_coalesce_flush(struct ptscope_coalescer *c);
 
@@ -174,6 +196,12 @@ struct ptscope_vma_stats {
 
 void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 			   const struct ptscope_leaf *leaf);
+/*
+ * From a pte_table() callback: add the table's entries, counting exactly
+ * what ptscope_vma_stats_add() would for each of their leaves.
+ */
+void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
+				const struct ptscope_walk *w, unsigned int n);
 
 /* ---- per-mm page-table summary ------------------------------------- */
 
