@@ -38,6 +38,7 @@ total_fail=0
 total_skip=0
 failed_stages=()
 start=$(date +%s)
+figures=$(mktemp)
 
 # run_stage NAME CMD...: run, stream output, fold its summary into the total.
 run_stage() {
@@ -48,6 +49,10 @@ run_stage() {
 	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	# The figure lines a stage repeats at its end (run-suite.sh).
+	sed -n '/^--- figures$/,$p' "$out" |
+		grep -E '^stress: .*checksum errors|^fuzz: seed .*requests' |
+		sed "s/^/$name: /" >>"$figures"
 	rm -f "$out"
 	p=0 f=0 s=0
 	if [ -n "$line" ]; then
@@ -66,6 +71,21 @@ run_stage() {
 	echo "=== $name: $p pass, $f fail, $s skip ($(($(date +%s) - start)) s elapsed)"
 }
 
+# The closing lines: the figures the stages printed, failed stages, total.
+finish() {
+	echo
+	if [ -s "$figures" ]; then
+		echo "figures:"
+		sed 's/^/  /' "$figures"
+	fi
+	rm -f "$figures"
+	if [ ${#failed_stages[@]} -gt 0 ]; then
+		echo "failed stages: ${failed_stages[*]}"
+	fi
+	echo "$total_pass passed, $total_fail failed, $total_skip skipped ($(($(date +%s) - start)) s)"
+	[ "$total_fail" -eq 0 ]
+}
+
 if [ "$debug" = 1 ]; then
 	series=${DEBUG_KERNEL:-6.12}
 	echo "=== debug kernel $series (scripts/debug-kernel)"
@@ -79,11 +99,12 @@ if [ "$debug" = 1 ]; then
 		run_stage "debug VM suite, $series, $l-level" dvm --levels "$l" -- \
 			env PTSCOPE_TEST_TIMEOUT=1200 leakcheck.sh run-suite.sh "$@"
 	done
+	run_stage "debug reliability (stress, unload, fuzz), $series" dvm -- \
+		env PTSCOPE_TEST_TIMEOUT=1800 leakcheck.sh \
+		run-suite.sh --run "${reliability[@]}"
 	run_stage "debug walker suite as uid 1000, $series" dvm --levels 4 --user -- \
 		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh walk privilege
-	echo
-	echo "$total_pass passed, $total_fail failed, $total_skip skipped ($(($(date +%s) - start)) s)"
-	[ "$total_fail" -eq 0 ]
+	finish
 	exit
 fi
 
@@ -116,9 +137,4 @@ if [ "$host_only" = 0 ]; then
 	done
 fi
 
-echo
-if [ ${#failed_stages[@]} -gt 0 ]; then
-	echo "failed stages: ${failed_stages[*]}"
-fi
-echo "$total_pass passed, $total_fail failed, $total_skip skipped"
-[ "$total_fail" -eq 0 ]
+finish
