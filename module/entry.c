@@ -169,8 +169,7 @@ void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e)
 		return;
 	}
 
-	e->state = pmd_protnone(pmd) ? PTSCOPE_STATE_PROTNONE :
-				       PTSCOPE_STATE_PRESENT;
+	e->state = ptscope_mapped_state(val);
 	e->flags = ptscope_common_hw_flags(val) | PTSCOPE_F(HUGE);
 	if (val & _PAGE_PAT_LARGE)
 		e->flags |= PTSCOPE_F(PAT);
@@ -211,9 +210,7 @@ void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
 		return;
 	}
 
-	/* No pud_protnone(): the bit test is the same at every level. */
-	e->state = (val & _PAGE_PRESENT) ? PTSCOPE_STATE_PRESENT :
-					   PTSCOPE_STATE_PROTNONE;
+	e->state = ptscope_mapped_state(val);
 	e->flags = ptscope_common_hw_flags(val) | PTSCOPE_F(HUGE);
 	if (val & _PAGE_PAT_LARGE)
 		e->flags |= PTSCOPE_F(PAT);

@@ -46,6 +46,19 @@ static inline u64 ptscope_common_hw_flags(u64 val)
 }
 
 /*
+ * The state of a mapped entry (_PAGE_PRESENT or _PAGE_PROTNONE set), the
+ * same test at every level.  PROTNONE is what mprotect(PROT_NONE) and NUMA
+ * hinting leave behind: _PAGE_PROTNONE without _PAGE_PRESENT.  Not
+ * pte_protnone(): it reads 0 on kernels built without NUMA balancing,
+ * where PROT_NONE entries look exactly the same.
+ */
+static inline u8 ptscope_mapped_state(u64 val)
+{
+	return (val & _PAGE_PRESENT) ? PTSCOPE_STATE_PRESENT :
+				       PTSCOPE_STATE_PROTNONE;
+}
+
+/*
  * The state (PRESENT or PROTNONE) and flags of a pte that pte_present()
  * calls present, as ptscope_decode_pte() reports them.  Inline, for the
  * walker's table-at-a-time summaries, which must count exactly what the
@@ -56,8 +69,7 @@ static inline u64 ptscope_pte_mapped_flags(pte_t pte, u8 *state)
 	u64 val = pte_val(pte);
 	u64 flags = ptscope_common_hw_flags(val);
 
-	*state = pte_protnone(pte) ? PTSCOPE_STATE_PROTNONE :
-				     PTSCOPE_STATE_PRESENT;
+	*state = ptscope_mapped_state(val);
 	if (val & _PAGE_PAT)
 		flags |= PTSCOPE_F(PAT);
 	if (pte_write(pte))
