@@ -191,7 +191,7 @@ int pt_read_smaps(pid_t pid, struct pt_vma **out)
 	return n;
 }
 
-long pt_status_kb(pid_t pid, const char *field)
+long pt_status_field(pid_t pid, const char *field)
 {
 	char path[64], line[256];
 	size_t len = strlen(field);
@@ -210,6 +210,26 @@ long pt_status_kb(pid_t pid, const char *field)
 	}
 	fclose(f);
 	return val;
+}
+
+long pt_status_kb(pid_t pid, const char *field)
+{
+	return pt_status_field(pid, field);
+}
+
+bool pt_module_loaded(void)
+{
+	FILE *f = fopen("/proc/modules", "r");
+	char line[256];
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "ptscope ", 8))
+			found = true;
+	fclose(f);
+	return found;
 }
 
 char *pt_proc_query(const char *file, const char *sel)

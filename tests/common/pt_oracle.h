@@ -57,8 +57,15 @@ struct pt_vma {
 
 /* Parses /proc/PID/smaps; *out is malloc()ed.  Returns the count or -errno. */
 int pt_read_smaps(pid_t pid, struct pt_vma **out);
+/*
+ * The first number of a "Name:   value ..." field of /proc/PID/status
+ * (for Uid: the real uid); -1 if missing.
+ */
+long pt_status_field(pid_t pid, const char *field);
 /* A "Name:   value kB" field of /proc/PID/status, in kB; -1 if missing. */
 long pt_status_kb(pid_t pid, const char *field);
+/* Whether ptscope.ko is in /proc/modules. */
+bool pt_module_loaded(void);
 
 /* ---- ptscope procfs ---- */
 enum pt_state {

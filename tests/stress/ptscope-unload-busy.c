@@ -112,21 +112,6 @@ static int start_target(void)
 
 /* ---- the module ---------------------------------------------------------- */
 
-static bool module_loaded(void)
-{
-	FILE *f = fopen("/proc/modules", "r");
-	char line[256];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "ptscope ", 8))
-			found = true;
-	fclose(f);
-	return found;
-}
-
 /* delete_module(2) as rmmod does it: 0 or -errno. */
 static int try_rmmod(void)
 {
@@ -430,7 +415,7 @@ static void round_run(int round)
 	/* 1. Dumps held half-read pin the module. */
 	for (tries = 0; tries < 3; tries++) {
 		err = try_rmmod();
-		if (rmmod_refused_cleanly(err) && module_loaded())
+		if (rmmod_refused_cleanly(err) && pt_module_loaded())
 			refused++;
 	}
 	if (refused == 3)
@@ -438,7 +423,7 @@ static void round_run(int round)
 			round, strerror(-err));
 	else
 		pt_fail("unload round %d: rmmod during held dumps: %s, loaded %d",
-			round, err ? strerror(-err) : "unloaded", module_loaded());
+			round, err ? strerror(-err) : "unloaded", pt_module_loaded());
 	for (i = 0; i < NR_HOLDERS; i++) {
 		if (!holders[i].ok)
 			continue;
@@ -484,10 +469,10 @@ static void round_run(int round)
 		err = try_rmmod();
 		unloaded = !err;
 	}
-	if (other || !unloaded || module_loaded())
+	if (other || !unloaded || pt_module_loaded())
 		pt_fail("unload round %d: rmmod under dumps: %s, %d refused, loaded %d",
 			round, strerror(-(other ? other : err)), refused,
-			module_loaded());
+			pt_module_loaded());
 	else
 		pt_pass("unload round %d: rmmod while dumping: %d tries refused cleanly, then unloaded%s",
 			round, refused, busy ?
@@ -521,7 +506,7 @@ static void round_run(int round)
 			close(held[i]);
 
 	/* 3. Back again. */
-	if (system("insmod " MODULE_PATH) || !module_loaded()) {
+	if (system("insmod " MODULE_PATH) || !pt_module_loaded()) {
 		pt_fail("unload round %d: insmod failed", round);
 		if (held[0] >= 0)
 			close(held[0]);
@@ -550,7 +535,7 @@ int main(int argc, char **argv)
 		pt_skip("unload-busy: needs root");
 		return pt_summary();
 	}
-	if (access(MODULE_PATH, R_OK) || !module_loaded()) {
+	if (access(MODULE_PATH, R_OK) || !pt_module_loaded()) {
 		pt_skip("unload-busy: needs ptscope loaded and %s", MODULE_PATH);
 		return pt_summary();
 	}
@@ -562,9 +547,9 @@ int main(int argc, char **argv)
 		round_run(round);
 	kill(target, SIGKILL);
 	waitpid(target, NULL, 0);
-	if (!module_loaded() && system("insmod " MODULE_PATH))
+	if (!pt_module_loaded() && system("insmod " MODULE_PATH))
 		pt_fail("unload-busy: module left unloaded");
-	if (module_loaded())
+	if (pt_module_loaded())
 		pt_stats_cmd("off");
 	return pt_summary();
 }

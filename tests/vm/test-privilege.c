@@ -235,19 +235,7 @@ static long long stat_field(pid_t pid, int n)
 /* Real uid of a process from its status file, or -1. */
 static long proc_uid(pid_t pid)
 {
-	char path[64], line[256];
-	long uid = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Uid: %ld", &uid) == 1)
-			break;
-	fclose(f);
-	return uid;
+	return pt_status_field(pid, "Uid");
 }
 
 /* A user process (not a kernel thread, not pid 1 nor us) of a uid. */

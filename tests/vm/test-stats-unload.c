@@ -55,21 +55,6 @@ static pid_t start_load(void)
 	return pid;
 }
 
-static bool module_loaded(void)
-{
-	FILE *f = fopen("/proc/modules", "r");
-	char line[256];
-	bool found = false;
-
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "ptscope ", 8))
-			found = true;
-	fclose(f);
-	return found;
-}
-
 int main(void)
 {
 	struct timespec ms200 = { 0, 200 * 1000 * 1000 };
@@ -104,7 +89,7 @@ int main(void)
 			break;
 		}
 		rc = system("rmmod ptscope");
-		if (rc == 0 && !module_loaded() &&
+		if (rc == 0 && !pt_module_loaded() &&
 		    access(PT_STATS_FILE, F_OK) && kill(load[0], 0) == 0)
 			pt_pass("unload round %d: rmmod under load is clean",
 				round);
@@ -122,7 +107,7 @@ int main(void)
 		kill(load[i], SIGKILL);
 		waitpid(load[i], NULL, 0);
 	}
-	if (!module_loaded() && system("insmod " MODULE_PATH))
+	if (!pt_module_loaded() && system("insmod " MODULE_PATH))
 		pt_fail("unload: module left unloaded");
 	return pt_summary();
 }
