@@ -588,27 +588,84 @@ static int ptscope_dump_packed_leaf(struct ptscope_walk *w,
 	return ret;
 }
 
-/* A copied PTE table: one record per entry, no leaf built, no coalescer. */
+/*
+ * A run of mapped entries being added to the last record straight from
+ * the copied table: the next entry extends it when its value is @next
+ * (outside the frame bits when they are hidden) and its shared bit and
+ * zero-page test match.  Same value outside the frame number, same
+ * flags and state; the frame then advances by one page with the raw
+ * entry, or both are hidden: ptscope_page_extends()'s rule, without
+ * decoding each entry again.
+ */
+struct ptscope_pte_run {
+	struct ptscope_page *rec;	/* NULL: no run */
+	u64 next, mask, step;
+	u32 add;			/* entries not yet in rec->pages */
+	bool shared;
+};
+
+static void ptscope_pte_run_flush(struct ptscope_pte_run *run)
+{
+	if (run->add)
+		le32_add_cpu(&run->rec->pages, run->add);
+	run->add = 0;
+	run->rec = NULL;
+}
+
+static void ptscope_pte_run_start(struct ptscope_pte_run *run,
+				  const struct ptscope_nl_dump *d,
+				  const struct ptscope_walk *w, unsigned int i,
+				  const struct ptscope_entry *e)
+{
+	pte_t pte = w->ptes[i];
+
+	run->rec = NULL;
+	if (!pte_present(pte) || (e->flags & PTSCOPE_F(ZERO_PAGE)) ||
+	    le32_to_cpu(d->last->pages) > U32_MAX - PTRS_PER_PTE)
+		return;
+	if (w->show_pfn && (e->state != PTSCOPE_STATE_PRESENT || !e->pfn))
+		return;
+	run->mask = w->show_pfn ? ~0ULL : ~(u64)PTE_PFN_MASK;
+	run->step = w->show_pfn ? PAGE_SIZE : 0;
+	run->next = (pte_val(pte) & run->mask) + run->step;
+	run->shared = test_bit(i, w->pte_shared);
+	run->rec = d->last;
+}
+
+/* A copied PTE table: records straight from the entries, no leaf built. */
 static int ptscope_dump_packed_ptes(struct ptscope_walk *w, unsigned long addr,
 				    unsigned int n)
 {
 	struct ptscope_nl_dump *d = w->priv;
 	struct ptscope_pte_class cls = { };
+	struct ptscope_pte_run run = { };
 	struct ptscope_entry e;
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
 	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
-		if (pte_none(w->ptes[i]))
+		pte_t pte = w->ptes[i];
+
+		if (run.rec && (pte_val(pte) & run.mask) == run.next &&
+		    test_bit(i, w->pte_shared) == run.shared &&
+		    !is_zero_pfn(pte_pfn(pte))) {
+			run.add++;
+			run.next += run.step;
+			continue;
+		}
+		ptscope_pte_run_flush(&run);
+		if (pte_none(pte))
 			continue;
 		ptscope_walk_pte_entry(w, i, &cls, &e);
 		ret = ptscope_dump_put_page(d, addr, addr + PAGE_SIZE, &e);
 		if (ret > 0)
 			w->next = addr;
 		if (ret)
-			return ret;
+			break;
+		ptscope_pte_run_start(&run, d, w, i, &e);
 	}
-	return 0;
+	ptscope_pte_run_flush(&run);
+	return ret;
 }
 
 static const struct ptscope_walk_ops ptscope_dump_packed_ops = {
