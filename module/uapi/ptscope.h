@@ -83,9 +83,7 @@ enum ptscope_flag_bits {
 enum ptscope_req_flag_bits {
 	PTSCOPE_RFB_PER_PAGE,		/* one row per leaf, no coalescing */
 	PTSCOPE_RFB_HOLES,		/* also report empty ranges */
-	PTSCOPE_RFB_PACKED,		/* GET_RANGES: per-page leaves as
-					 * PTSCOPE_A_PAGES records; implies
-					 * PER_PAGE (see struct ptscope_page) */
+	PTSCOPE_RFB_PACKED,		/* per-page PTSCOPE_A_PAGES records */
 
 	__PTSCOPE_RFB_CNT
 };
@@ -253,8 +251,9 @@ enum ptscope_range_attr {
 };
 
 /*
- * PTSCOPE_A_PAGES: a GET_RANGES dump with PTSCOPE_RF_PACKED carries its
- * leaves as arrays of these fixed-size little-endian records, one array
+ * PTSCOPE_A_PAGES: a GET_RANGES dump with PTSCOPE_RF_PACKED (which
+ * implies PTSCOPE_RF_PER_PAGE; GET_VMAS ignores both) carries its leaves
+ * as arrays of these fixed-size little-endian records, one array
  * attribute per run of records (its length a multiple of the record
  * size), in address order; as many as fit fill each message.  A leaf no
  * record can hold (an empty range of 2^32 pages or more) comes as a
