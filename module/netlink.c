@@ -160,6 +160,8 @@ static int ptscope_put_info(struct sk_buff *msg, bool show_pfn)
 		goto err_cancel;
 	if (show_pfn && nla_put_flag(msg, PTSCOPE_INFO_SHOW_PFN))
 		goto err_cancel;
+	if (nla_put_u32(msg, PTSCOPE_INFO_REQ_FLAGS, PTSCOPE_RF_ALL))
+		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;
 
@@ -436,6 +438,9 @@ struct ptscope_nl_dump {
 	struct ptscope_coalescer co;
 	struct ptscope_vma_stats vs;
 	struct sk_buff *msg;		/* valid inside dumpit only */
+	/* PTSCOPE_RF_PACKED, valid inside dumpit only. */
+	struct nlattr *pages;		/* open PTSCOPE_A_PAGES array */
+	struct ptscope_page *last;	/* its last record */
 };
 
 static int ptscope_dump_emit_range(void *priv, const struct ptscope_range *r)
@@ -444,6 +449,9 @@ static int ptscope_dump_emit_range(void *priv, const struct ptscope_range *r)
 	struct sk_buff *msg = d->msg;
 	struct nlattr *nest;
 
+	/* Keep address order: records after this go to a new array. */
+	d->pages = NULL;
+	d->last = NULL;
 	nest = nla_nest_start(msg, PTSCOPE_A_RANGE);
 	if (!nest)
 		return 1;
@@ -487,6 +495,182 @@ static int ptscope_dump_range_ptes(struct ptscope_walk *w, unsigned long addr,
 static const struct ptscope_walk_ops ptscope_dump_range_ops = {
 	.leaf = ptscope_dump_range_leaf,
 	.pte_table = ptscope_dump_range_ptes,
+};
+
+/* ---- packed per-page leaves (PTSCOPE_RF_PACKED) ------------------------- */
+
+/* An array attribute's payload is at most this long (nla_len is a u16). */
+#define PTSCOPE_PAGES_ATTR_MAX \
+	rounddown(U16_MAX - NLA_HDRLEN, sizeof(struct ptscope_page))
+
+/*
+ * Can @e at @start extend the last record?  Only runs of 4 KiB leaves
+ * alike in all but address, frame and raw entry, with frame and raw
+ * entry either both unchanged and the frame 0 (hidden, or none), or
+ * both one page on (present pages of consecutive frames).
+ */
+static bool ptscope_page_extends(const struct ptscope_page *p, u64 info,
+				 unsigned long start,
+				 const struct ptscope_entry *e)
+{
+	u64 p_info = le64_to_cpu(p->start_info);
+	u64 k = le32_to_cpu(p->pages);
+	u64 pfn = le64_to_cpu(p->pfn), raw = le64_to_cpu(p->raw);
+
+	if (e->level != PTSCOPE_LEVEL_PTE || e->state == PTSCOPE_STATE_NONE ||
+	    (p_info & ~PTSCOPE_PAGE_ADDR_MASK) != info ||
+	    le32_to_cpu(p->flags) != (u32)e->flags || k >= U32_MAX ||
+	    (p_info & PTSCOPE_PAGE_ADDR_MASK) + (k << PAGE_SHIFT) != start)
+		return false;
+	if (!pfn)
+		return !e->pfn && e->raw == raw;
+	return e->state == PTSCOPE_STATE_PRESENT && e->pfn == pfn + k &&
+	       e->raw == raw + (k << PAGE_SHIFT);
+}
+
+/*
+ * One leaf into the message's open array, opening one if needed: 0, or
+ * 1 when the message is full.  A leaf no record can hold goes as a nest.
+ */
+static int ptscope_dump_put_page(struct ptscope_nl_dump *d,
+				 unsigned long start, unsigned long end,
+				 const struct ptscope_entry *e)
+{
+	u64 pages = (end - start) >> PAGE_SHIFT;
+	u64 info = e->state | (u64)e->level << PTSCOPE_PAGE_LEVEL_SHIFT |
+		   ((u64)e->swap_type << PTSCOPE_PAGE_SWAP_TYPE_SHIFT &
+		    PTSCOPE_PAGE_SWAP_TYPE_MASK);
+	struct sk_buff *msg = d->msg;
+	struct ptscope_page *p;
+
+	BUILD_BUG_ON(__PTSCOPE_FB_CNT > 32);
+	if (pages > U32_MAX || e->swap_type >= 32) {
+		struct ptscope_range r = {
+			.start = start, .end = end, .e = *e, .count = 1,
+		};
+
+		return ptscope_dump_emit_range(d, &r);
+	}
+	if (d->last && ptscope_page_extends(d->last, info, start, e)) {
+		le32_add_cpu(&d->last->pages, 1);
+		return 0;
+	}
+	if (d->pages && nla_len(d->pages) + sizeof(*p) > PTSCOPE_PAGES_ATTR_MAX)
+		d->pages = NULL;
+	if (!d->pages) {
+		if (skb_tailroom(msg) < nla_total_size(sizeof(*p)))
+			return 1;
+		d->pages = nla_reserve(msg, PTSCOPE_A_PAGES, 0);
+	} else if (skb_tailroom(msg) < sizeof(*p)) {
+		return 1;
+	}
+	p = skb_put(msg, sizeof(*p));
+	d->pages->nla_len += sizeof(*p);
+	p->start_info = cpu_to_le64(start | info);
+	p->raw = cpu_to_le64(e->raw);
+	p->pfn = cpu_to_le64(e->state == PTSCOPE_STATE_SWAP ? e->swap_offset :
+						     e->pfn);
+	p->flags = cpu_to_le32((u32)e->flags);
+	p->pages = cpu_to_le32(pages);
+	d->last = p;
+	return 0;
+}
+
+static int ptscope_dump_packed_leaf(struct ptscope_walk *w,
+				    const struct ptscope_leaf *leaf)
+{
+	struct ptscope_nl_dump *d = w->priv;
+	int ret;
+
+	ret = ptscope_dump_put_page(d, leaf->start, leaf->end, &leaf->e);
+	if (ret > 0)
+		w->next = leaf->start;
+	return ret;
+}
+
+/*
+ * A run of mapped entries being added to the last record straight from
+ * the copied table: the next entry extends it when its value is @next
+ * (outside the frame bits when they are hidden) and its shared bit and
+ * zero-page test match.  Same value outside the frame number, same
+ * flags and state; the frame then advances by one page with the raw
+ * entry, or both are hidden: ptscope_page_extends()'s rule, without
+ * decoding each entry again.
+ */
+struct ptscope_pte_run {
+	struct ptscope_page *rec;	/* NULL: no run */
+	u64 next, mask, step;
+	u32 add;			/* entries not yet in rec->pages */
+	bool shared;
+};
+
+static void ptscope_pte_run_flush(struct ptscope_pte_run *run)
+{
+	if (run->add)
+		le32_add_cpu(&run->rec->pages, run->add);
+	run->add = 0;
+	run->rec = NULL;
+}
+
+static void ptscope_pte_run_start(struct ptscope_pte_run *run,
+				  const struct ptscope_nl_dump *d,
+				  const struct ptscope_walk *w, unsigned int i,
+				  const struct ptscope_entry *e)
+{
+	pte_t pte = w->ptes[i];
+
+	run->rec = NULL;
+	if (!pte_present(pte) || (e->flags & PTSCOPE_F(ZERO_PAGE)) ||
+	    le32_to_cpu(d->last->pages) > U32_MAX - PTRS_PER_PTE)
+		return;
+	if (w->show_pfn && (e->state != PTSCOPE_STATE_PRESENT || !e->pfn))
+		return;
+	run->mask = w->show_pfn ? ~0ULL : ~(u64)PTE_PFN_MASK;
+	run->step = w->show_pfn ? PAGE_SIZE : 0;
+	run->next = (pte_val(pte) & run->mask) + run->step;
+	run->shared = test_bit(i, w->pte_shared);
+	run->rec = d->last;
+}
+
+/* A copied PTE table: records straight from the entries, no leaf built. */
+static int ptscope_dump_packed_ptes(struct ptscope_walk *w, unsigned long addr,
+				    unsigned int n)
+{
+	struct ptscope_nl_dump *d = w->priv;
+	struct ptscope_pte_class cls = { };
+	struct ptscope_pte_run run = { };
+	struct ptscope_entry e;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
+		pte_t pte = w->ptes[i];
+
+		if (run.rec && (pte_val(pte) & run.mask) == run.next &&
+		    test_bit(i, w->pte_shared) == run.shared &&
+		    !is_zero_pfn(pte_pfn(pte))) {
+			run.add++;
+			run.next += run.step;
+			continue;
+		}
+		ptscope_pte_run_flush(&run);
+		if (pte_none(pte))
+			continue;
+		ptscope_walk_pte_entry(w, i, &cls, &e);
+		ret = ptscope_dump_put_page(d, addr, addr + PAGE_SIZE, &e);
+		if (ret > 0)
+			w->next = addr;
+		if (ret)
+			break;
+		ptscope_pte_run_start(&run, d, w, i, &e);
+	}
+	ptscope_pte_run_flush(&run);
+	return ret;
+}
+
+static const struct ptscope_walk_ops ptscope_dump_packed_ops = {
+	.leaf = ptscope_dump_packed_leaf,
+	.pte_table = ptscope_dump_packed_ptes,
 };
 
 static int ptscope_dump_vma_start(struct ptscope_walk *w,
@@ -617,6 +801,11 @@ static int ptscope_dump_start(struct netlink_callback *cb,
 		err = -ENOMEM;
 		goto err_mm;
 	}
+	/* Packed pages are a form of the per-page range dump only. */
+	if (ops == &ptscope_dump_range_ops && (flags & PTSCOPE_RF(PACKED))) {
+		ops = &ptscope_dump_packed_ops;
+		flags |= PTSCOPE_RF(PER_PAGE);
+	}
 	err = ptscope_walk_init(&d->walk, mm, ops, d,
 				ptscope_nl_sees_pfn(cb->skb));
 	if (err)
@@ -695,6 +884,8 @@ static int ptscope_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 		return -ESRCH;
 	}
 	d->msg = skb;
+	d->pages = NULL;
+	d->last = NULL;
 	ret = ptscope_walk_range(&d->walk, d->cursor, d->end);
 	if (ret == 0) {
 		ret = ptscope_coalesce_flush(&d->co);
@@ -703,6 +894,8 @@ static int ptscope_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	}
 	mmput(d->mm);
 	d->msg = NULL;
+	d->pages = NULL;
+	d->last = NULL;
 
 	if (ret < 0)
 		goto err_cancel;

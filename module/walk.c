@@ -824,6 +824,57 @@ int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
 	return 0;
 }
 
+/* ---- one copied PTE ------------------------------------------------------ */
+
+/*
+ * A mapped entry's flags depend on its bits outside the frame number, on
+ * whether its frame is the zero page and on its shared bit: the same
+ * key, the same flags.
+ */
+static u64 ptscope_pte_key(pte_t pte, bool shared)
+{
+	return (pte_val(pte) & ~PTE_PFN_MASK) |
+	       (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
+	       (shared ? BIT_ULL(PAGE_SHIFT) : 0);
+}
+
+void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
+			    struct ptscope_pte_class *cls,
+			    struct ptscope_entry *e)
+{
+	pte_t pte = w->ptes[i];
+	bool shared = test_bit(i, w->pte_shared);
+	u64 key;
+
+	if (!pte_present(pte)) {
+		ptscope_decode_pte(pte, w->show_pfn, e);
+		e->flags = ptscope_context_flags(e->state, e->flags,
+						 ptscope_vma_cow(w->vma),
+						 shared, false);
+		return;
+	}
+	key = ptscope_pte_key(pte, shared);
+	if (!cls->valid || cls->key != key) {
+		cls->flags = ptscope_pte_mapped_flags(pte, &cls->state);
+		cls->flags = ptscope_context_flags(cls->state, cls->flags,
+						   ptscope_vma_cow(w->vma),
+						   shared, false);
+		cls->key = key;
+		cls->valid = true;
+	}
+	e->raw = pte_val(pte);
+	e->pfn = pte_pfn(pte);
+	if (!w->show_pfn) {
+		e->pfn = 0;
+		e->raw &= ~(u64)PTE_PFN_MASK;
+	}
+	e->flags = cls->flags;
+	e->swap_offset = 0;
+	e->swap_type = 0;
+	e->level = PTSCOPE_LEVEL_PTE;
+	e->state = cls->state;
+}
+
 /* ---- per-VMA aggregates ---------------------------------------------- */
 
 /*
@@ -911,14 +962,8 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 			ptscope_vma_stats_add(s, &leaf);
 			continue;
 		}
-		/*
-		 * A mapped entry's flags depend on its bits outside the frame
-		 * number, on whether its frame is the zero page and on its
-		 * shared bit; the same key, the same flags as the last entry.
-		 */
-		key = (pte_val(pte) & ~PTE_PFN_MASK) |
-		      (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
-		      (test_bit(i, w->pte_shared) ? BIT_ULL(PAGE_SHIFT) : 0);
+		/* The same key, the same flags as the last entry. */
+		key = ptscope_pte_key(pte, test_bit(i, w->pte_shared));
 		if (run && key == run_key) {
 			run++;
 			continue;

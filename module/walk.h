@@ -175,6 +175,27 @@ int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
 /* Emit the pending range, if any; same return convention. */
 int ptscope_coalesce_flush(struct ptscope_coalescer *c);
 
+/* ---- one copied PTE as a leaf's entry ------------------------------ */
+
+/* What the last mapped PTE classified to; zero it per table. */
+struct ptscope_pte_class {
+	u64 key;
+	u64 flags;
+	u8 state;
+	bool valid;
+};
+
+/*
+ * From a pte_table() callback: w->ptes[i] (not empty) decoded into @e,
+ * exactly as the per-leaf path would hand it to leaf(), with its frame
+ * and raw value hidden unless w->show_pfn.  A mapped entry whose bits
+ * outside the frame number match the previous one's reuses its flags
+ * from @cls rather than being decoded again.
+ */
+void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
+			    struct ptscope_pte_class *cls,
+			    struct ptscope_entry *e);
+
 /* ---- per-VMA aggregates -------------------------------------------- */
 
 struct ptscope_vma_stats {

@@ -323,6 +323,87 @@ int pt_parse_range(const struct nlattr *nest, struct pt_range *r)
 	return 0;
 }
 
+static uint64_t le64_at(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t le32_at(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+/* One record (see struct ptscope_page) into its rows. */
+static int pages_record(const unsigned char *p, pt_range_cb cb, void *data)
+{
+	uint64_t info = le64_at(p + offsetof(struct ptscope_page, start_info));
+	uint64_t pages = le32_at(p + offsetof(struct ptscope_page, pages));
+	uint64_t i, rows = 1, step = 0;
+	struct pt_range r;
+	int err;
+
+	memset(&r, 0, sizeof(r));
+	r.start = info & PTSCOPE_PAGE_ADDR_MASK;
+	r.state = info & PTSCOPE_PAGE_STATE_MASK;
+	r.level = (info & PTSCOPE_PAGE_LEVEL_MASK) >> PTSCOPE_PAGE_LEVEL_SHIFT;
+	r.raw = le64_at(p + offsetof(struct ptscope_page, raw));
+	r.pfn = le64_at(p + offsetof(struct ptscope_page, pfn));
+	r.flags = le32_at(p + offsetof(struct ptscope_page, flags));
+	r.count = 1;
+	if (!pages || r.start + pages * PT_PAGE_SIZE < r.start) {
+		fprintf(stderr, "ptscope: malformed page record from the kernel module; check that the tool and module versions match\n");
+		return -EPROTO;
+	}
+	if (r.state == PTSCOPE_STATE_SWAP) {
+		r.has_swap = true;
+		r.swap_type = (info & PTSCOPE_PAGE_SWAP_TYPE_MASK) >>
+			      PTSCOPE_PAGE_SWAP_TYPE_SHIFT;
+		r.swap_offset = r.pfn;
+		r.pfn = 0;
+	}
+	if (r.level == PTSCOPE_LEVEL_PTE && r.state != PTSCOPE_STATE_NONE) {
+		rows = pages;
+		pages = 1;
+		step = (r.pfn || r.swap_offset) ? 1 : 0;
+	}
+	for (i = 0; i < rows; i++) {
+		r.end = r.start + pages * PT_PAGE_SIZE;
+		err = cb(&r, data);
+		if (err)
+			return err;
+		r.start = r.end;
+		r.pfn += r.pfn ? step : 0;
+		r.swap_offset += r.swap_offset ? step : 0;
+		r.raw += step * PT_PAGE_SIZE;
+	}
+	return 0;
+}
+
+int pt_parse_pages(const struct nlattr *a, pt_range_cb cb, void *data)
+{
+	const unsigned char *p = mnl_attr_get_payload(a);
+	size_t len = mnl_attr_get_payload_len(a), off;
+	int err;
+
+	if (len % sizeof(struct ptscope_page)) {
+		fprintf(stderr, "ptscope: malformed page records from the kernel module (%zu bytes); check that the tool and module versions match\n",
+			len);
+		return -EPROTO;
+	}
+	for (off = 0; off < len; off += sizeof(struct ptscope_page)) {
+		err = pages_record(p + off, cb, data);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 uint64_t pt_vma_rss_pages(const struct pt_vma *v)
 {
 	uint64_t rss = v->st.v[PTSCOPE_STAT_RSS];
@@ -343,6 +424,7 @@ static const enum mnl_attr_data_type info_policy[PTSCOPE_INFO_MAX + 1] = {
 	[PTSCOPE_INFO_LEVELS] = MNL_TYPE_U32,
 	[PTSCOPE_INFO_TASK_SIZE] = MNL_TYPE_U64,
 	[PTSCOPE_INFO_SHOW_PFN] = MNL_TYPE_FLAG,
+	[PTSCOPE_INFO_REQ_FLAGS] = MNL_TYPE_U32,
 };
 
 static int info_cb(const struct nlmsghdr *nlh, void *data)
@@ -365,6 +447,8 @@ static int info_cb(const struct nlmsghdr *nlh, void *data)
 		info->levels = mnl_attr_get_u32(tb[PTSCOPE_INFO_LEVELS]);
 	info->task_size = get_u64(tb[PTSCOPE_INFO_TASK_SIZE]);
 	info->show_pfn = tb[PTSCOPE_INFO_SHOW_PFN] != NULL;
+	if (tb[PTSCOPE_INFO_REQ_FLAGS])
+		info->req_flags = mnl_attr_get_u32(tb[PTSCOPE_INFO_REQ_FLAGS]);
 	return 0;
 }
 
@@ -453,6 +537,13 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr))
 		return missing("message header");
 	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
+		if (d->type == PTSCOPE_A_RANGE &&
+		    mnl_attr_get_type(a) == PTSCOPE_A_PAGES) {
+			err = pt_parse_pages(a, d->range_cb, d->data);
+			if (err)
+				return err;
+			continue;
+		}
 		if (mnl_attr_get_type(a) != d->type)
 			continue;
 		if (mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)

@@ -69,6 +69,7 @@ struct pt_info {
 	unsigned int levels;
 	bool show_pfn;
 	uint64_t task_size;
+	uint32_t req_flags;	/* PTSCOPE_RF_* the module accepts; 0: unsaid */
 };
 
 struct pt_stats {
@@ -97,6 +98,12 @@ struct pt_summary {
 int pt_parse_stats(const struct nlattr *nest, struct pt_stats *st);
 int pt_parse_vma(const struct nlattr *nest, struct pt_vma *v);
 int pt_parse_range(const struct nlattr *nest, struct pt_range *r);
+/*
+ * A PTSCOPE_A_PAGES array: each record expanded into the rows the
+ * per-page range dump would have sent, handed to @cb one by one.
+ */
+typedef int (*pt_range_cb)(const struct pt_range *r, void *data);
+int pt_parse_pages(const struct nlattr *a, pt_range_cb cb, void *data);
 
 /*
  * Pages of a VMA that RSS (and smaps' Rss) counts: the present ones,
@@ -110,12 +117,15 @@ int pt_get_info(struct nl_ctx *nl, struct pt_info *info);
 int pt_get_summary(struct nl_ctx *nl, pid_t pid, struct pt_summary *s);
 
 typedef int (*pt_vma_cb)(const struct pt_vma *v, void *data);
-typedef int (*pt_range_cb)(const struct pt_range *r, void *data);
 
 /* GET_VMAS over [start, end) (end 0: everything), one call per VMA. */
 int pt_dump_vmas(struct nl_ctx *nl, pid_t pid, uint64_t start, uint64_t end,
 		 pt_vma_cb cb, void *data);
-/* GET_RANGES with PTSCOPE_RF_* flags, one call per range. */
+/*
+ * GET_RANGES with PTSCOPE_RF_* flags, one call per range; with
+ * PTSCOPE_RF_PACKED (only if the module accepts it) the rows come from
+ * packed records, and are the same.
+ */
 int pt_dump_ranges(struct nl_ctx *nl, pid_t pid, uint64_t start,
 		   uint64_t end, uint32_t flags, pt_range_cb cb, void *data);
 

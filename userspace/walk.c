@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -253,6 +254,15 @@ static int walk_run(struct ptscope_ctx *ctx, const void *args)
 	w.show_pfn = info.show_pfn;
 	if (a->pages)
 		flags |= PTSCOPE_RF(PER_PAGE);
+	/*
+	 * Per-page rows as packed records, 32 bytes for a run of pages
+	 * rather than a nest per page, when the module takes them (the rows
+	 * are the same).  PTSCOPE_PACKED=0 asks for the nests, which the
+	 * tests use to compare the two encodings.
+	 */
+	if (a->pages && (info.req_flags & PTSCOPE_RF(PACKED)) &&
+	    !(getenv("PTSCOPE_PACKED") && !strcmp(getenv("PTSCOPE_PACKED"), "0")))
+		flags |= PTSCOPE_RF(PACKED);
 	if (a->states & (1U << PTSCOPE_STATE_NONE))
 		flags |= PTSCOPE_RF(HOLES);
 

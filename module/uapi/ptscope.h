@@ -83,6 +83,7 @@ enum ptscope_flag_bits {
 enum ptscope_req_flag_bits {
 	PTSCOPE_RFB_PER_PAGE,		/* one row per leaf, no coalescing */
 	PTSCOPE_RFB_HOLES,		/* also report empty ranges */
+	PTSCOPE_RFB_PACKED,		/* per-page PTSCOPE_A_PAGES records */
 
 	__PTSCOPE_RFB_CNT
 };
@@ -130,6 +131,7 @@ enum ptscope_attr {
 	PTSCOPE_A_RANGE,		/* nest: PTSCOPE_RANGE_* */
 	PTSCOPE_A_VTOP,			/* nest: PTSCOPE_VTOP_* */
 	PTSCOPE_A_STATS,		/* nest: PTSCOPE_STATS_* */
+	PTSCOPE_A_PAGES,		/* binary: struct ptscope_page[] */
 
 	__PTSCOPE_A_CNT,
 	PTSCOPE_A_MAX = __PTSCOPE_A_CNT - 1
@@ -154,6 +156,7 @@ enum ptscope_info_attr {
 	PTSCOPE_INFO_PTRS_PER_PGD,	/* u32 */
 	PTSCOPE_INFO_TASK_SIZE,		/* u64: top of the user address space */
 	PTSCOPE_INFO_SHOW_PFN,		/* flag: the caller may see PFNs */
+	PTSCOPE_INFO_REQ_FLAGS,		/* u32: the PTSCOPE_RF_* accepted */
 
 	__PTSCOPE_INFO_CNT,
 	PTSCOPE_INFO_MAX = __PTSCOPE_INFO_CNT - 1
@@ -246,6 +249,39 @@ enum ptscope_range_attr {
 	__PTSCOPE_RANGE_CNT,
 	PTSCOPE_RANGE_MAX = __PTSCOPE_RANGE_CNT - 1
 };
+
+/*
+ * PTSCOPE_A_PAGES: a GET_RANGES dump with PTSCOPE_RF_PACKED (which
+ * implies PTSCOPE_RF_PER_PAGE; GET_VMAS ignores both) carries its leaves
+ * as arrays of these fixed-size little-endian records, one array
+ * attribute per run of records (its length a multiple of the record
+ * size), in address order; as many as fit fill each message.  A leaf no
+ * record can hold (an empty range of 2^32 pages or more) comes as a
+ * PTSCOPE_A_RANGE nest in its place, between two arrays.
+ *
+ * A record of state NONE is one empty range (PTSCOPE_RF_HOLES) and one of
+ * level PMD or PUD is one huge leaf, possibly clipped to the range
+ * asked for: either way it covers [start, start + pages * 4 KiB).  Any
+ * other record stands for @pages consecutive 4 KiB PTE leaves that share
+ * level, state, flags and swap type: the i-th (from 0) is at
+ * start + i * 4 KiB and, when @pfn is not 0, has frame pfn + i and raw
+ * entry raw + i * 4 KiB; when @pfn is 0, the same raw and pfn as the
+ * first.  Fields are those of the PTSCOPE_RANGE_* attributes.
+ */
+struct ptscope_page {
+	__le64 start_info;	/* address | swap type << 7 | level << 4 | state */
+	__le64 raw;		/* raw entry; PFN/offset bits 0 when hidden */
+	__le64 pfn;		/* frame, or swap offset (swap state); 0 hidden */
+	__le32 flags;		/* PTSCOPE_F_*, bits 0-31 */
+	__le32 pages;		/* 4 KiB pages covered, >= 1 */
+};
+
+#define PTSCOPE_PAGE_STATE_MASK		0x00fULL
+#define PTSCOPE_PAGE_LEVEL_SHIFT	4
+#define PTSCOPE_PAGE_LEVEL_MASK		0x070ULL
+#define PTSCOPE_PAGE_SWAP_TYPE_SHIFT	7
+#define PTSCOPE_PAGE_SWAP_TYPE_MASK	0xf80ULL
+#define PTSCOPE_PAGE_ADDR_MASK		(~0xfffULL)
 
 /*
  * PTSCOPE_A_VTOP: one address translated level by level.  The

@@ -784,7 +784,7 @@ static void view_request(const struct sent_msg *m, struct req_view *v)
 
 /* ---- netlink: checking answers ------------------------------------------- */
 
-enum kind { K_PAD, K_U8, K_U32, K_U64, K_FLAG, K_STRING, K_NEST };
+enum kind { K_PAD, K_U8, K_U32, K_U64, K_FLAG, K_STRING, K_NEST, K_PAGES };
 
 struct schema {
 	unsigned int max;		/* highest type */
@@ -805,7 +805,7 @@ static const struct schema s_info = {
 	.max = PTSCOPE_INFO_MAX,
 	.kinds = KINDS(K_PAD, K_PAD, K_STRING, K_STRING, K_U32, K_U32, K_U32,
 		       K_U32, K_U32, K_U32, K_U32, K_U32, K_U32, K_U32, K_U32,
-		       K_U64, K_FLAG),
+		       K_U64, K_FLAG, K_U32),
 };
 static const struct schema s_range = {
 	.max = PTSCOPE_RANGE_MAX,
@@ -858,7 +858,7 @@ static const struct schema *const top_nests[PTSCOPE_A_MAX + 1] = {
 static const struct schema s_top = {
 	.max = PTSCOPE_A_MAX,
 	.kinds = KINDS(K_PAD, K_PAD, K_U32, K_U64, K_U64, K_U64, K_U32, K_NEST,
-		       K_NEST, K_NEST, K_NEST, K_NEST, K_NEST),
+		       K_NEST, K_NEST, K_NEST, K_NEST, K_NEST, K_PAGES),
 	.nests = top_nests,
 };
 
@@ -878,6 +878,42 @@ static uint64_t get_uint(const uint8_t *d, size_t len)
 
 	memcpy(&v, d, len < 8 ? len : 8);
 	return v;
+}
+
+/*
+ * A PTSCOPE_A_PAGES array: whole records, each of a known level and
+ * state, at least one page, inside the user address space, in order.
+ */
+static int check_pages(const uint8_t *d, size_t len, struct reply_facts *f)
+{
+	uint64_t prev_end = 0;
+	size_t off;
+
+	if (!len || len % sizeof(struct ptscope_page)) {
+		snprintf(f->why, sizeof(f->why), "page array of %zu bytes", len);
+		return -1;
+	}
+	for (off = 0; off < len; off += sizeof(struct ptscope_page)) {
+		struct ptscope_page p;
+		uint64_t start, level, state;
+
+		memcpy(&p, d + off, sizeof(p));
+		start = p.start_info & PTSCOPE_PAGE_ADDR_MASK;
+		state = p.start_info & PTSCOPE_PAGE_STATE_MASK;
+		level = (p.start_info & PTSCOPE_PAGE_LEVEL_MASK) >>
+			PTSCOPE_PAGE_LEVEL_SHIFT;
+		if (state > PTSCOPE_STATE_MAX || !level ||
+		    level > PTSCOPE_LEVEL_MAX || !p.pages ||
+		    start < prev_end ||
+		    start + (uint64_t)p.pages * 4096 > task_size) {
+			snprintf(f->why, sizeof(f->why),
+				 "page record at %#" PRIx64 ": level %" PRIu64 " state %" PRIu64 " pages %u",
+				 start, level, state, p.pages);
+			return -1;
+		}
+		prev_end = start + (uint64_t)p.pages * 4096;
+	}
+	return 0;
 }
 
 /*
@@ -938,6 +974,10 @@ static int check_attrs(const uint8_t *p, size_t len, const struct schema *s,
 					 "flag %u has a payload", type);
 				return -1;
 			}
+			break;
+		case K_PAGES:
+			if (check_pages(d, alen, f))
+				return -1;
 			break;
 		case K_STRING:
 			if (!alen || d[alen - 1] || strlen((const char *)d) != alen - 1) {
