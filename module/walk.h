@@ -58,9 +58,11 @@ struct ptscope_walk_ops {
 	 * entries of a populated PTE table covering [addr, addr + n pages)
 	 * of the current VMA, when no holes are reported: w->ptes[0..n) holds
 	 * them as copied under the table's lock, and bit i of w->pte_shared
-	 * says whether entry i's frame was mapped more than once.  Same
-	 * return convention as leaf(), with w->next preset to the end of the
-	 * range (lower it to addr to have the table visited again).
+	 * says whether entry i's frame was mapped more than once.  The range
+	 * is trimmed to the table's first and last non-empty entries in the
+	 * VMA (n >= 1): the entries around it were empty.  Same return
+	 * convention as leaf(), with w->next preset to the end of the table's
+	 * part of the VMA (lower it to addr to have the range visited again).
 	 */
 	int (*pte_table)(struct ptscope_walk *w, unsigned long addr,
 			 unsigned int n);
