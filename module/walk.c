@@ -17,7 +17,9 @@
  *    MADV_COLLAPSE) through RCU.  As __pte_offset_map_lock() does, we take a
  *    lockless pmd snapshot, enter RCU, lock the table's PTL, check that the
  *    pmd still points at the same table and only then copy its entries out.
- *    PTL and RCU are dropped before any visitor runs.
+ *    PTL and RCU are dropped before any visitor runs, except an
+ *    aggregator's pte_table_locked(), which reads the one table in place
+ *    under them and never sleeps.
  *  - the pmd lock (pmd leaves) or mm->page_table_lock (pud leaves), held
  *    only to read a huge leaf's page mapcount while the leaf cannot change.
  *
@@ -389,6 +391,34 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 	return true;
 }
 
+/*
+ * For a pte_table_locked() visitor: hand it the entries of [addr, addr +
+ * n pages) in place, under RCU and the PTL, held for this one table.
+ * Returns false if the pmd changed under us.
+ */
+static bool ptscope_visit_pte_table_locked(struct ptscope_walk *w,
+					   pmd_t *pmdp, pmd_t pmdval,
+					   unsigned long addr, unsigned int n)
+{
+	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
+	pte_t *ptep;
+
+	/* The protocol of ptscope_copy_pte_table(). */
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmdval, addr);
+	ptl = pte_lockptr(w->mm, &pmdval);
+	spin_lock(ptl);
+	if (unlikely(!pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp)))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		return false;
+	}
+	w->ops->pte_table_locked(w, addr, ptep, n);
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return true;
+}
+
 /* Visit the copied PTEs; runs with only the mmap lock held. */
 static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
 			      unsigned int n)
@@ -440,6 +470,34 @@ static int ptscope_visit_pte_table(struct ptscope_walk *w, unsigned long addr,
 	if (ret)
 		w->cursor = w->next;
 	return ret;
+}
+
+/*
+ * A populated PTE table's part of [addr, end): counted, then handed to
+ * the visitor in place under its lock, or copied out and visited.
+ * -EAGAIN if the pmd changed under us.
+ */
+static int ptscope_walk_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
+				  pmd_t pmd, unsigned long addr,
+				  unsigned long end)
+{
+	unsigned int first = 0, n = (end - addr) >> PAGE_SHIFT;
+
+	if (w->ops->pte_table_locked && !w->holes) {
+		if (!ptscope_visit_pte_table_locked(w, pmdp, pmd, addr, n))
+			return -EAGAIN;
+		n = 0;		/* visited: nothing copied to visit below */
+	} else if (!ptscope_copy_pte_table(w, pmdp, pmd, addr, &first, &n)) {
+		return -EAGAIN;
+	}
+	ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
+			    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
+	w->budget -= PTRS_PER_PTE;
+	if (!n)
+		return 0;
+	return ptscope_visit_pte_table(w, addr +
+				       ((unsigned long)first << PAGE_SHIFT),
+				       end, n);
 }
 
 /*
@@ -511,17 +569,9 @@ again:
 			w->budget--;
 			ret = 0;
 		} else {
-			unsigned int first, n = (next - addr) >> PAGE_SHIFT;
-
-			if (!ptscope_copy_pte_table(w, pmdp, pmd, addr, &first,
-						    &n))
+			ret = ptscope_walk_pte_table(w, pmdp, pmd, addr, next);
+			if (ret == -EAGAIN)
 				goto again;
-			ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
-					    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
-			w->budget -= PTRS_PER_PTE;
-			ret = n ? ptscope_visit_pte_table(w, addr +
-					((unsigned long)first << PAGE_SHIFT),
-					next, n) : 0;
 		}
 		if (ret)
 			return ret;
@@ -980,26 +1030,45 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 }
 
 /*
- * The copied PTE table at once: what ptscope_vma_stats_add() would count
- * for each of its leaves, without building a leaf per entry.  Mapped
- * entries are classified with the decoder's own flag function and the
- * walker's context rule, and runs of alike entries (the common case: a
- * table of pages touched the same way) are counted in one step; other
- * non-empty entries (swap, migration, markers) go through the full
- * decoder.  Empty entries count nothing, as in the per-leaf path.
+ * A PTE table at once, read in place under its lock: what
+ * ptscope_vma_stats_add() would count for each of its leaves, without
+ * building a leaf per entry.  Mapped entries are classified with the
+ * decoder's own flag function and the walker's context rule, and runs of
+ * alike entries (the common case: a table of pages touched the same way)
+ * are counted in one step; other non-empty entries (swap, migration,
+ * markers) go through the full decoder.  Empty entries count nothing, as
+ * in the per-leaf path, and runs of zero entries are skipped in one scan.
+ *
+ * A run of present writable entries in a VMA where
+ * ptscope_vma_writable_is_exclusive() holds goes faster still: such an
+ * entry maps an exclusive anonymous page, so it is neither shared nor the
+ * zero page (which is never mapped writable), and its flags depend on its
+ * bits outside the frame number alone.  The next entry with the same bits
+ * is counted after one compare, with no other test.
  */
 void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
-				const struct ptscope_walk *w, unsigned int n)
+				const struct ptscope_walk *w,
+				pte_t *ptep, unsigned int n)
 {
 	bool cow_vma = ptscope_vma_cow(w->vma);
+	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
 	u8 state, run_state = PTSCOPE_STATE_NONE;
 	u64 flags, run_flags = 0, run = 0, key, run_key = 0;
 	struct ptscope_leaf leaf;
+	bool fast = false, shared;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		pte_t pte = w->ptes[i];
+		pte_t pte = ptep_get(ptep + i);
 
+		if (fast && (pte_val(pte) & ~PTE_PFN_MASK) == run_key) {
+			run++;
+			continue;
+		}
+		if (!pte_val(pte)) {
+			i += ptscope_zero_run((const u64 *)(ptep + i), n - i) - 1;
+			continue;
+		}
 		if (pte_none(pte))
 			continue;
 		if (!pte_present(pte)) {
@@ -1011,15 +1080,19 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 			continue;
 		}
 		/* The same key, the same flags as the last entry. */
-		key = ptscope_pte_key(pte, test_bit(i, w->pte_shared));
+		shared = ptscope_pte_shared(pte, cow_excl);
+		key = ptscope_pte_key(pte, shared);
 		if (run && key == run_key) {
 			run++;
 			continue;
 		}
 		flags = ptscope_pte_mapped_flags(pte, &state);
-		flags = ptscope_context_flags(state, flags, cow_vma,
-					      test_bit(i, w->pte_shared), false);
+		flags = ptscope_context_flags(state, flags, cow_vma, shared,
+					      false);
 		run_key = key;
+		/* Then key is the entry's bits outside the frame: see above. */
+		fast = cow_excl && (pte_val(pte) & _PAGE_PRESENT) &&
+		       pte_write(pte);
 		if (run && (flags != run_flags || state != run_state)) {
 			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
 					      run_flags, run, 1);
@@ -1054,18 +1127,18 @@ static int ptscope_summary_vma_end(struct ptscope_walk *w,
 	return 0;
 }
 
-static int ptscope_summary_pte_table(struct ptscope_walk *w,
-				     unsigned long addr, unsigned int n)
+static void ptscope_summary_pte_table(struct ptscope_walk *w,
+				      unsigned long addr, pte_t *ptep,
+				      unsigned int n)
 {
 	struct ptscope_summary *s = w->priv;
 
-	ptscope_vma_stats_add_ptes(&s->total, w, n);
-	return 0;
+	ptscope_vma_stats_add_ptes(&s->total, w, ptep, n);
 }
 
 static const struct ptscope_walk_ops ptscope_summary_ops = {
 	.leaf = ptscope_summary_leaf,
-	.pte_table = ptscope_summary_pte_table,
+	.pte_table_locked = ptscope_summary_pte_table,
 	.vma_end = ptscope_summary_vma_end,
 };
 
