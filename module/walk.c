@@ -222,7 +222,7 @@ static bool ptscope_vma_writable_is_exclusive(const struct vm_area_struct *vma)
  * ptscope_vma_writable_is_exclusive(): then a writable pte answers no
  * without touching struct page, the bulk of the cost of a dense walk.
  */
-static bool ptscope_pte_shared(pte_t pte, bool cow_excl)
+static __always_inline bool ptscope_pte_shared(pte_t pte, bool cow_excl)
 {
 	unsigned long pfn;
 
