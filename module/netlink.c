@@ -691,13 +691,12 @@ static int ptscope_dump_vma_leaf(struct ptscope_walk *w,
 	return 0;
 }
 
-static int ptscope_dump_vma_ptes(struct ptscope_walk *w, unsigned long addr,
-				 unsigned int n)
+static void ptscope_dump_vma_ptes(struct ptscope_walk *w, unsigned long addr,
+				  pte_t *ptep, unsigned int n)
 {
 	struct ptscope_nl_dump *d = w->priv;
 
-	ptscope_vma_stats_add_ptes(&d->vs, w, n);
-	return 0;
+	ptscope_vma_stats_add_ptes(&d->vs, w, ptep, n);
 }
 
 static int ptscope_dump_vma_end(struct ptscope_walk *w,
@@ -734,7 +733,7 @@ no_room:
 static const struct ptscope_walk_ops ptscope_dump_vma_ops = {
 	.vma_start = ptscope_dump_vma_start,
 	.leaf = ptscope_dump_vma_leaf,
-	.pte_table = ptscope_dump_vma_ptes,
+	.pte_table_locked = ptscope_dump_vma_ptes,
 	.vma_end = ptscope_dump_vma_end,
 };
 

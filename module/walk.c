@@ -17,7 +17,9 @@
  *    MADV_COLLAPSE) through RCU.  As __pte_offset_map_lock() does, we take a
  *    lockless pmd snapshot, enter RCU, lock the table's PTL, check that the
  *    pmd still points at the same table and only then copy its entries out.
- *    PTL and RCU are dropped before any visitor runs.
+ *    PTL and RCU are dropped before any visitor runs, except an
+ *    aggregator's pte_table_locked(), which reads the one table in place
+ *    under them and never sleeps.
  *  - the pmd lock (pmd leaves) or mm->page_table_lock (pud leaves), held
  *    only to read a huge leaf's page mapcount while the leaf cannot change.
  *
@@ -220,7 +222,7 @@ static bool ptscope_vma_writable_is_exclusive(const struct vm_area_struct *vma)
  * ptscope_vma_writable_is_exclusive(): then a writable pte answers no
  * without touching struct page, the bulk of the cost of a dense walk.
  */
-static bool ptscope_pte_shared(pte_t pte, bool cow_excl)
+static __always_inline bool ptscope_pte_shared(pte_t pte, bool cow_excl)
 {
 	unsigned long pfn;
 
@@ -305,17 +307,47 @@ static int ptscope_huge_leaf(struct ptscope_walk *w, int level, u64 val,
 }
 
 /*
- * Copy the PTEs of [addr, end) out of the table @pmdval points at, under
- * RCU and the PTL.  Returns false if the pmd changed under us: the caller
- * re-reads it and classifies it again.
+ * How many of the @n entries from @p on are zero.  Upper tables and PTE
+ * tables of sparse address spaces are mostly zero, and scanning them is
+ * most of such a walk: eight entries are tested per branch, against one
+ * word per iteration for memchr_inv().  An entry filled in as we scan
+ * is no different from one filled in just after it was read.
+ */
+static unsigned int ptscope_zero_run(const u64 *p, unsigned int n)
+{
+	unsigned int i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		if (READ_ONCE(p[i]) | READ_ONCE(p[i + 1]) |
+		    READ_ONCE(p[i + 2]) | READ_ONCE(p[i + 3]) |
+		    READ_ONCE(p[i + 4]) | READ_ONCE(p[i + 5]) |
+		    READ_ONCE(p[i + 6]) | READ_ONCE(p[i + 7]))
+			break;
+	while (i < n && !READ_ONCE(p[i]))
+		i++;
+	return i;
+}
+
+/*
+ * Copy the PTEs of [addr, addr + *n pages) out of the table @pmdval points
+ * at, under RCU and the PTL.  When no holes are reported, all-zero entries
+ * (empty: pte_none()) are not copied one by one: runs of them are found
+ * with ptscope_zero_run(), those before the first and after the last
+ * non-empty entry are left out, and *first and *n are set to the window
+ * copied to w->ptes[0..*n), which holds every non-empty entry (*n 0: none
+ * in range).  Under the PTL, zero entries stay zero (no fault fills one in
+ * without it, and the MMU sets bits only in present entries).  Returns
+ * false if the pmd changed under us: the caller re-reads it and
+ * classifies it again.
  */
 static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 				   pmd_t pmdval, unsigned long addr,
-				   unsigned int n)
+				   unsigned int *first, unsigned int *n)
 {
 	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
+	bool skip = !w->holes;
+	unsigned int i, lo = 0, hi = *n;
 	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
-	unsigned int i;
 	pte_t *ptep;
 
 	/* RCU keeps a table freed by collapse (pte_free_defer) readable. */
@@ -329,14 +361,59 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 		rcu_read_unlock();
 		return false;
 	}
-	bitmap_zero(w->pte_shared, n);
-	for (i = 0; i < n; i++) {
+	if (skip)
+		lo = ptscope_zero_run((const u64 *)ptep, hi);
+	bitmap_zero(w->pte_shared, hi - lo);
+	for (i = lo; i < hi; i++) {
 		pte_t pte = ptep_get(ptep + i);
 
-		w->ptes[i] = pte;
+		/* Present entries, the bulk of a dense table, test no more. */
+		if (!pte_present(pte) && skip && !pte_val(pte)) {
+			unsigned int z = ptscope_zero_run((const u64 *)ptep + i,
+							  hi - i);
+
+			if (i + z == hi) {
+				hi = i;
+				break;
+			}
+			memset(&w->ptes[i - lo], 0, z * sizeof(pte_t));
+			i += z;
+			pte = ptep_get(ptep + i);
+		}
+		w->ptes[i - lo] = pte;
 		if (ptscope_pte_shared(pte, cow_excl))
-			__set_bit(i, w->pte_shared);
+			__set_bit(i - lo, w->pte_shared);
 	}
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	*first = lo;
+	*n = hi - lo;
+	return true;
+}
+
+/*
+ * For a pte_table_locked() visitor: hand it the entries of [addr, addr +
+ * n pages) in place, under RCU and the PTL, held for this one table.
+ * Returns false if the pmd changed under us.
+ */
+static bool ptscope_visit_pte_table_locked(struct ptscope_walk *w,
+					   pmd_t *pmdp, pmd_t pmdval,
+					   unsigned long addr, unsigned int n)
+{
+	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
+	pte_t *ptep;
+
+	/* The protocol of ptscope_copy_pte_table(). */
+	rcu_read_lock();
+	ptep = pte_offset_kernel(&pmdval, addr);
+	ptl = pte_lockptr(w->mm, &pmdval);
+	spin_lock(ptl);
+	if (unlikely(!pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp)))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		return false;
+	}
+	w->ops->pte_table_locked(w, addr, ptep, n);
 	spin_unlock(ptl);
 	rcu_read_unlock();
 	return true;
@@ -396,6 +473,34 @@ static int ptscope_visit_pte_table(struct ptscope_walk *w, unsigned long addr,
 }
 
 /*
+ * A populated PTE table's part of [addr, end): counted, then handed to
+ * the visitor in place under its lock, or copied out and visited.
+ * -EAGAIN if the pmd changed under us.
+ */
+static int ptscope_walk_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
+				  pmd_t pmd, unsigned long addr,
+				  unsigned long end)
+{
+	unsigned int first = 0, n = (end - addr) >> PAGE_SHIFT;
+
+	if (w->ops->pte_table_locked && !w->holes) {
+		if (!ptscope_visit_pte_table_locked(w, pmdp, pmd, addr, n))
+			return -EAGAIN;
+		n = 0;		/* visited: nothing copied to visit below */
+	} else if (!ptscope_copy_pte_table(w, pmdp, pmd, addr, &first, &n)) {
+		return -EAGAIN;
+	}
+	ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
+			    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
+	w->budget -= PTRS_PER_PTE;
+	if (!n)
+		return 0;
+	return ptscope_visit_pte_table(w, addr +
+				       ((unsigned long)first << PAGE_SHIFT),
+				       end, n);
+}
+
+/*
  * With no holes to report, a run of empty upper-level entries needs no
  * visit: find its end with one scan of the table rather than an entry at
  * a time, as sparse address spaces have thousands of them.  Returns how
@@ -410,13 +515,11 @@ static unsigned int ptscope_zero_entries(struct ptscope_walk *w,
 					 unsigned int shift)
 {
 	unsigned long n = ((end - 1) >> shift) - (addr >> shift) + 1;
-	const u8 *nz;
 	unsigned int zero;
 
 	if (w->holes || READ_ONCE(*(const u64 *)entryp))
 		return 0;
-	nz = memchr_inv(entryp, 0, n * sizeof(u64));
-	zero = nz ? (nz - (const u8 *)entryp) / sizeof(u64) : n;
+	zero = ptscope_zero_run(entryp, n);
 	w->budget -= 1 + zero / PTSCOPE_SKIP_PER_BUDGET;
 	return zero;
 }
@@ -466,14 +569,9 @@ again:
 			w->budget--;
 			ret = 0;
 		} else {
-			unsigned int n = (next - addr) >> PAGE_SHIFT;
-
-			if (!ptscope_copy_pte_table(w, pmdp, pmd, addr, n))
+			ret = ptscope_walk_pte_table(w, pmdp, pmd, addr, next);
+			if (ret == -EAGAIN)
 				goto again;
-			ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
-					    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
-			w->budget -= PTRS_PER_PTE;
-			ret = ptscope_visit_pte_table(w, addr, next, n);
 		}
 		if (ret)
 			return ret;
@@ -932,26 +1030,45 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 }
 
 /*
- * The copied PTE table at once: what ptscope_vma_stats_add() would count
- * for each of its leaves, without building a leaf per entry.  Mapped
- * entries are classified with the decoder's own flag function and the
- * walker's context rule, and runs of alike entries (the common case: a
- * table of pages touched the same way) are counted in one step; other
- * non-empty entries (swap, migration, markers) go through the full
- * decoder.  Empty entries count nothing, as in the per-leaf path.
+ * A PTE table at once, read in place under its lock: what
+ * ptscope_vma_stats_add() would count for each of its leaves, without
+ * building a leaf per entry.  Mapped entries are classified with the
+ * decoder's own flag function and the walker's context rule, and runs of
+ * alike entries (the common case: a table of pages touched the same way)
+ * are counted in one step; other non-empty entries (swap, migration,
+ * markers) go through the full decoder.  Empty entries count nothing, as
+ * in the per-leaf path, and runs of zero entries are skipped in one scan.
+ *
+ * A run of present writable entries in a VMA where
+ * ptscope_vma_writable_is_exclusive() holds goes faster still: such an
+ * entry maps an exclusive anonymous page, so it is neither shared nor the
+ * zero page (which is never mapped writable), and its flags depend on its
+ * bits outside the frame number alone.  The next entry with the same bits
+ * is counted after one compare, with no other test.
  */
 void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
-				const struct ptscope_walk *w, unsigned int n)
+				const struct ptscope_walk *w,
+				pte_t *ptep, unsigned int n)
 {
 	bool cow_vma = ptscope_vma_cow(w->vma);
+	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
 	u8 state, run_state = PTSCOPE_STATE_NONE;
 	u64 flags, run_flags = 0, run = 0, key, run_key = 0;
 	struct ptscope_leaf leaf;
+	bool fast = false, shared;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		pte_t pte = w->ptes[i];
+		pte_t pte = ptep_get(ptep + i);
 
+		if (fast && (pte_val(pte) & ~PTE_PFN_MASK) == run_key) {
+			run++;
+			continue;
+		}
+		if (!pte_val(pte)) {
+			i += ptscope_zero_run((const u64 *)(ptep + i), n - i) - 1;
+			continue;
+		}
 		if (pte_none(pte))
 			continue;
 		if (!pte_present(pte)) {
@@ -963,15 +1080,19 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 			continue;
 		}
 		/* The same key, the same flags as the last entry. */
-		key = ptscope_pte_key(pte, test_bit(i, w->pte_shared));
+		shared = ptscope_pte_shared(pte, cow_excl);
+		key = ptscope_pte_key(pte, shared);
 		if (run && key == run_key) {
 			run++;
 			continue;
 		}
 		flags = ptscope_pte_mapped_flags(pte, &state);
-		flags = ptscope_context_flags(state, flags, cow_vma,
-					      test_bit(i, w->pte_shared), false);
+		flags = ptscope_context_flags(state, flags, cow_vma, shared,
+					      false);
 		run_key = key;
+		/* Then key is the entry's bits outside the frame: see above. */
+		fast = cow_excl && (pte_val(pte) & _PAGE_PRESENT) &&
+		       pte_write(pte);
 		if (run && (flags != run_flags || state != run_state)) {
 			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
 					      run_flags, run, 1);
@@ -1006,18 +1127,18 @@ static int ptscope_summary_vma_end(struct ptscope_walk *w,
 	return 0;
 }
 
-static int ptscope_summary_pte_table(struct ptscope_walk *w,
-				     unsigned long addr, unsigned int n)
+static void ptscope_summary_pte_table(struct ptscope_walk *w,
+				      unsigned long addr, pte_t *ptep,
+				      unsigned int n)
 {
 	struct ptscope_summary *s = w->priv;
 
-	ptscope_vma_stats_add_ptes(&s->total, w, n);
-	return 0;
+	ptscope_vma_stats_add_ptes(&s->total, w, ptep, n);
 }
 
 static const struct ptscope_walk_ops ptscope_summary_ops = {
 	.leaf = ptscope_summary_leaf,
-	.pte_table = ptscope_summary_pte_table,
+	.pte_table_locked = ptscope_summary_pte_table,
 	.vma_end = ptscope_summary_vma_end,
 };
 

@@ -8,8 +8,9 @@
  *
  * Locking, as seen by a visitor:
  *  - every callback runs with the target's mmap_read_lock held, and with no
- *    spinlock and no RCU read section held: it may sleep and allocate, but
- *    it must not take (or drop) the target's mmap lock;
+ *    spinlock and no RCU read section held (except pte_table_locked(),
+ *    see below): it may sleep and allocate, but it must not take (or
+ *    drop) the target's mmap lock;
  *  - between callbacks the walker may drop the mmap lock and reschedule
  *    (it asks whether a writer waits, the CPU is wanted or a fatal signal
  *    is pending after every populated PTE table, every 2 MiB of mapped
@@ -58,12 +59,25 @@ struct ptscope_walk_ops {
 	 * entries of a populated PTE table covering [addr, addr + n pages)
 	 * of the current VMA, when no holes are reported: w->ptes[0..n) holds
 	 * them as copied under the table's lock, and bit i of w->pte_shared
-	 * says whether entry i's frame was mapped more than once.  Same
-	 * return convention as leaf(), with w->next preset to the end of the
-	 * range (lower it to addr to have the table visited again).
+	 * says whether entry i's frame was mapped more than once.  The range
+	 * is trimmed to the table's first and last non-empty entries in the
+	 * VMA (n >= 1): the entries around it were empty.  Same return
+	 * convention as leaf(), with w->next preset to the end of the table's
+	 * part of the VMA (lower it to addr to have the range visited again).
 	 */
 	int (*pte_table)(struct ptscope_walk *w, unsigned long addr,
 			 unsigned int n);
+	/*
+	 * Optional, for aggregators that never sleep, allocate or stop the
+	 * walk; taken before pte_table().  Called for the same ranges, but
+	 * untrimmed, and with the table's PTL and RCU held (for this one
+	 * table only): ptep points at the entry for addr, and the entries
+	 * are read in place with ptep_get(), with nothing copied.  The
+	 * callback must not sleep; w->vma is valid, w->ptes and
+	 * w->pte_shared are not.
+	 */
+	void (*pte_table_locked)(struct ptscope_walk *w, unsigned long addr,
+				 pte_t *ptep, unsigned int n);
 };
 
 #define PTSCOPE_WALK_STOPPED	1
@@ -218,11 +232,13 @@ struct ptscope_vma_stats {
 void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 			   const struct ptscope_leaf *leaf);
 /*
- * From a pte_table() callback: add the table's entries, counting exactly
- * what ptscope_vma_stats_add() would for each of their leaves.
+ * From a pte_table_locked() callback: add the table's n entries at ptep,
+ * counting exactly what ptscope_vma_stats_add() would for each of their
+ * leaves.  Runs under the PTL.
  */
 void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
-				const struct ptscope_walk *w, unsigned int n);
+				const struct ptscope_walk *w,
+				pte_t *ptep, unsigned int n);
 
 /* ---- per-mm page-table summary ------------------------------------- */
 
