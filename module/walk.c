@@ -329,38 +329,58 @@ static unsigned int ptscope_zero_run(const u64 *p, unsigned int n)
 }
 
 /*
- * Copy the PTEs of [addr, addr + *n pages) out of the table @pmdval points
- * at, under RCU and the PTL.  When no holes are reported, all-zero entries
- * (empty: pte_none()) are not copied one by one: runs of them are found
- * with ptscope_zero_run(), those before the first and after the last
- * non-empty entry are left out, and *first and *n are set to the window
- * copied to w->ptes[0..*n), which holds every non-empty entry (*n 0: none
- * in range).  Under the PTL, zero entries stay zero (no fault fills one in
- * without it, and the MMU sets bits only in present entries).  Returns
- * false if the pmd changed under us: the caller re-reads it and
- * classifies it again.
+ * Run @fn on the PTE table @pmdval points at, with the entry for @addr,
+ * the way __pte_offset_map_lock() maps a table: enter RCU, which keeps a
+ * table freed by collapse (pte_free_defer) readable, take the table's PTL
+ * (found through the snapshot) and re-check the pmd under it.  Only if it
+ * still points at the table is the table ours, and @fn runs, under both,
+ * for one table.  Returns false if the pmd changed under us: the caller
+ * re-reads it and classifies it again.
  */
-static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
+static bool ptscope_with_pte_table(struct mm_struct *mm, pmd_t *pmdp,
 				   pmd_t pmdval, unsigned long addr,
-				   unsigned int *first, unsigned int *n)
+				   void (*fn)(pte_t *ptep, void *arg),
+				   void *arg)
 {
-	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
-	bool skip = !w->holes;
-	unsigned int i, lo = 0, hi = *n;
-	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
+	spinlock_t *ptl;	/* the table's PTL */
 	pte_t *ptep;
+	bool same;
 
-	/* RCU keeps a table freed by collapse (pte_free_defer) readable. */
 	rcu_read_lock();
 	ptep = pte_offset_kernel(&pmdval, addr);
-	ptl = pte_lockptr(w->mm, &pmdval);
-	/* The PTL: with the pmd re-checked under it, the table is ours. */
+	ptl = pte_lockptr(mm, &pmdval);
 	spin_lock(ptl);
-	if (unlikely(!pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp)))) {
-		spin_unlock(ptl);
-		rcu_read_unlock();
-		return false;
-	}
+	same = pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp));
+	if (likely(same))
+		fn(ptep, arg);
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return same;
+}
+
+struct ptscope_pte_copy {
+	struct ptscope_walk *w;
+	unsigned int first, n;	/* in: n entries from the one @ptep is */
+};
+
+/*
+ * Under the PTL: copy the PTEs of [addr, addr + n pages) to w->ptes.  When
+ * no holes are reported, all-zero entries (empty: pte_none()) are not
+ * copied one by one: runs of them are found with ptscope_zero_run(), those
+ * before the first and after the last non-empty entry are left out, and
+ * first and n are set to the window copied to w->ptes[0..n), which holds
+ * every non-empty entry (n 0: none in range).  Under the PTL, zero entries
+ * stay zero (no fault fills one in without it, and the MMU sets bits only
+ * in present entries).
+ */
+static void ptscope_copy_ptes(pte_t *ptep, void *arg)
+{
+	struct ptscope_pte_copy *c = arg;
+	struct ptscope_walk *w = c->w;
+	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
+	bool skip = !w->holes;
+	unsigned int i, lo = 0, hi = c->n;
+
 	if (skip)
 		lo = ptscope_zero_run((const u64 *)ptep, hi);
 	bitmap_zero(w->pte_shared, hi - lo);
@@ -384,39 +404,22 @@ static bool ptscope_copy_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 		if (ptscope_pte_shared(pte, cow_excl))
 			__set_bit(i - lo, w->pte_shared);
 	}
-	spin_unlock(ptl);
-	rcu_read_unlock();
-	*first = lo;
-	*n = hi - lo;
-	return true;
+	c->first = lo;
+	c->n = hi - lo;
 }
 
-/*
- * For a pte_table_locked() visitor: hand it the entries of [addr, addr +
- * n pages) in place, under RCU and the PTL, held for this one table.
- * Returns false if the pmd changed under us.
- */
-static bool ptscope_visit_pte_table_locked(struct ptscope_walk *w,
-					   pmd_t *pmdp, pmd_t pmdval,
-					   unsigned long addr, unsigned int n)
-{
-	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
-	pte_t *ptep;
+struct ptscope_pte_visit {
+	struct ptscope_walk *w;
+	unsigned long addr;
+	unsigned int n;
+};
 
-	/* The protocol of ptscope_copy_pte_table(). */
-	rcu_read_lock();
-	ptep = pte_offset_kernel(&pmdval, addr);
-	ptl = pte_lockptr(w->mm, &pmdval);
-	spin_lock(ptl);
-	if (unlikely(!pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp)))) {
-		spin_unlock(ptl);
-		rcu_read_unlock();
-		return false;
-	}
-	w->ops->pte_table_locked(w, addr, ptep, n);
-	spin_unlock(ptl);
-	rcu_read_unlock();
-	return true;
+/* Under the PTL: a pte_table_locked() visitor gets the entries in place. */
+static void ptscope_visit_ptes_locked(pte_t *ptep, void *arg)
+{
+	struct ptscope_pte_visit *v = arg;
+
+	v->w->ops->pte_table_locked(v->w, v->addr, ptep, v->n);
 }
 
 /* Visit the copied PTEs; runs with only the mmap lock held. */
@@ -484,11 +487,20 @@ static int ptscope_walk_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 	unsigned int first = 0, n = (end - addr) >> PAGE_SHIFT;
 
 	if (w->ops->pte_table_locked && !w->holes) {
-		if (!ptscope_visit_pte_table_locked(w, pmdp, pmd, addr, n))
+		struct ptscope_pte_visit v = { .w = w, .addr = addr, .n = n };
+
+		if (!ptscope_with_pte_table(w->mm, pmdp, pmd, addr,
+					    ptscope_visit_ptes_locked, &v))
 			return -EAGAIN;
 		n = 0;		/* visited: nothing copied to visit below */
-	} else if (!ptscope_copy_pte_table(w, pmdp, pmd, addr, &first, &n)) {
-		return -EAGAIN;
+	} else {
+		struct ptscope_pte_copy c = { .w = w, .n = n };
+
+		if (!ptscope_with_pte_table(w->mm, pmdp, pmd, addr,
+					    ptscope_copy_ptes, &c))
+			return -EAGAIN;
+		first = c.first;
+		n = c.n;
 	}
 	ptscope_count_table(w, PTSCOPE_LEVEL_PTE,
 			    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
@@ -1208,28 +1220,18 @@ static int ptscope_vtop_leaf_stop(struct ptscope_vtop *v)
 	return PTSCOPE_VTOP_STOP_NONPRESENT;
 }
 
-/* The PTE for @addr, read with the RCU + PTL + pmd re-check protocol. */
-static bool ptscope_vtop_read_pte(struct mm_struct *mm, pmd_t *pmdp,
-				  pmd_t pmdval, unsigned long addr,
-				  pte_t *pte, phys_addr_t *phys)
-{
-	spinlock_t *ptl;	/* the table's PTL, found through the snapshot */
-	pte_t *ptep;
-	bool ok;
+struct ptscope_vtop_pte {
+	pte_t pte;
+	phys_addr_t phys;
+};
 
-	/* Same protocol as ptscope_copy_pte_table(). */
-	rcu_read_lock();
-	ptep = pte_offset_kernel(&pmdval, addr);
-	ptl = pte_lockptr(mm, &pmdval);
-	spin_lock(ptl);
-	ok = pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp));
-	if (ok) {
-		*pte = ptep_get(ptep);
-		*phys = virt_to_phys(ptep);
-	}
-	spin_unlock(ptl);
-	rcu_read_unlock();
-	return ok;
+/* Under the PTL: the PTE and where it sits. */
+static void ptscope_vtop_read_pte(pte_t *ptep, void *arg)
+{
+	struct ptscope_vtop_pte *r = arg;
+
+	r->pte = ptep_get(ptep);
+	r->phys = virt_to_phys(ptep);
 }
 
 /* Below the pud: the pmd and, if there is a table, the pte. */
@@ -1239,10 +1241,9 @@ static void ptscope_vtop_pmd(struct mm_struct *mm, struct ptscope_vtop *v,
 	unsigned long addr = v->addr;
 	pmd_t *pmdp = pmd_offset(&pud, addr);
 	struct ptscope_vtop_level *l;
+	struct ptscope_vtop_pte r;
 	unsigned int tries = 0;
-	phys_addr_t phys;
 	pmd_t pmd;
-	pte_t pte;
 
 	ptscope_vtop_add(v, PTSCOPE_LEVEL_PMD, pmd_index(addr), pmdp, show_pfn);
 	l = &v->lvl[v->nr - 1];
@@ -1266,7 +1267,8 @@ again:
 		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
 		return;
 	}
-	if (!ptscope_vtop_read_pte(mm, pmdp, pmd, addr, &pte, &phys)) {
+	if (!ptscope_with_pte_table(mm, pmdp, pmd, addr, ptscope_vtop_read_pte,
+				    &r)) {
 		if (++tries < 16)
 			goto again;
 		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
@@ -1275,8 +1277,8 @@ again:
 	l = &v->lvl[v->nr++];
 	l->level = PTSCOPE_LEVEL_PTE;
 	l->index = pte_index(addr);
-	l->entry_phys = show_pfn ? phys : 0;
-	ptscope_decode_pte(pte, show_pfn, &l->e);
+	l->entry_phys = show_pfn ? r.phys : 0;
+	ptscope_decode_pte(r.pte, show_pfn, &l->e);
 	ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
 }
 
