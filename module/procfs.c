@@ -548,6 +548,25 @@ out:
 
 /* ---- write: parse and apply a selection ---------------------------------- */
 
+/*
+ * Split a written line into at most @max blank-separated words, in place.
+ * Returns how many, or -EINVAL if there are more.
+ */
+static int ptscope_split(char *text, char **tok, unsigned int max)
+{
+	unsigned int n = 0;
+	char *p;
+
+	while ((p = strsep(&text, " \t\n")) != NULL) {
+		if (!*p)
+			continue;
+		if (n == max)
+			return -EINVAL;
+		tok[n++] = p;
+	}
+	return n;
+}
+
 struct ptscope_selection {
 	pid_t pid;
 	unsigned long start, end;
@@ -558,20 +577,12 @@ static int ptscope_parse(enum ptscope_pkind kind, char *text,
 			 struct ptscope_selection *sel)
 {
 	char *tok[5];
-	unsigned int n = 0, i;
-	char *p;
-	int ret;
+	int i, n, ret;
 
 	memset(sel, 0, sizeof(*sel));
 	sel->end = TASK_SIZE_MAX;
-	while ((p = strsep(&text, " \t\n")) != NULL) {
-		if (!*p)
-			continue;
-		if (n == ARRAY_SIZE(tok))
-			return -EINVAL;
-		tok[n++] = p;
-	}
-	if (!n)
+	n = ptscope_split(text, tok, ARRAY_SIZE(tok));
+	if (n <= 0)
 		return -EINVAL;
 	ret = kstrtoint(tok[0], 10, &sel->pid);
 	if (ret || sel->pid <= 0)
@@ -836,17 +847,12 @@ static int ptscope_stats_open(struct inode *inode, struct file *file)
 static int ptscope_stats_apply(char *text, const char **why)
 {
 	char *tok[3];
-	unsigned int n = 0;
 	pid_t pid;
-	char *p;
+	int n;
 
-	while ((p = strsep(&text, " \t\n")) != NULL) {
-		if (!*p)
-			continue;
-		if (n == ARRAY_SIZE(tok))
-			return -EINVAL;
-		tok[n++] = p;
-	}
+	n = ptscope_split(text, tok, ARRAY_SIZE(tok));
+	if (n < 0)
+		return n;
 	if (n == 1 && !strcmp(tok[0], "on"))
 		return ptscope_stats_set_enabled(true, why);
 	if (n == 1 && !strcmp(tok[0], "off"))
