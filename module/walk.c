@@ -27,14 +27,14 @@
  * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1, and a
  * run of empty pud or pmd entries found in one scan costs 1 per
  * PTSCOPE_SKIP_PER_BUDGET.  When a chunk's budget is spent the walker
- * asks whether anyone needs what it holds: a writer queued on the mmap
- * lock (mmap_lock_is_contended()), another task for this CPU
- * (need_resched()) or a fatal signal.  If nobody does, it refills the
- * budget and carries on where it is, with the lock held and no new
- * descent from the pgd: dropping and retaking an uncontended lock lets
+ * asks whether anyone needs what it holds: a writer waiting for the mmap
+ * lock (queued or spinning: ptscope_mmap_lock_wanted()), another task
+ * for this CPU (need_resched()) or a fatal signal.  If nobody does, it
+ * refills the budget and carries on where it is, with the lock held and
+ * no new descent from the pgd: dropping and retaking an uncontended lock lets
  * nobody in and only costs a find_vma() and a descent per PTE table.  If
  * somebody does, it unwinds to ptscope_walk_range(), drops the mmap lock,
- * reschedules (or, if a writer is waiting, sleeps briefly to let it in)
+ * reschedules (or, if a writer is waiting, sleeps until it has the lock)
  * and looks the cursor's VMA up again.  Either way the question is asked
  * at least once per PTE table (2 MiB of mapped space) or per 512 empty
  * entries, so a writer that arrives during a walk waits for at most the
@@ -42,10 +42,12 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/hugetlb.h>
 #include <linux/mmap_lock.h>
+#include <linux/osq_lock.h>
 #include <linux/pgtable.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -62,10 +64,30 @@
 #include "walk.h"
 
 #define PTSCOPE_CHUNK_BUDGET	((long)PTRS_PER_PTE)
-/* How long a chunk boundary waits for a queued mmap-lock writer. */
+/*
+ * A chunk boundary sleeps in steps of this while an mmap-lock writer is
+ * queued, for at most PTSCOPE_WRITER_WAIT_MS (ptscope_walk_pause()).
+ */
 #define PTSCOPE_WRITER_PAUSE_US	50
+#define PTSCOPE_WRITER_WAIT_MS	10
 /* Empty upper-level entries skipped in one scan cost 1 per this many. */
 #define PTSCOPE_SKIP_PER_BUDGET	16
+
+/*
+ * Whether a writer wants the mmap lock we hold for reading: one queued on
+ * it (mmap_lock_is_contended()), or one still spinning for it before it
+ * queues.  rwsem writers, and only writers, spin on the lock's osq; a
+ * writer that finds the lock reader-owned spins for some microseconds and
+ * takes it at once if we let go meanwhile, without sleeping and waking.
+ */
+static bool ptscope_mmap_lock_wanted(struct mm_struct *mm)
+{
+#if defined(CONFIG_RWSEM_SPIN_ON_OWNER) && !defined(CONFIG_PREEMPT_RT)
+	if (osq_is_locked(&mm->mmap_lock.osq))
+		return true;
+#endif
+	return mmap_lock_is_contended(mm);
+}
 
 /* Physical address of a table that a non-leaf entry points at. */
 #define PTSCOPE_TABLE_KEY(val)	((u64)(val) & PTE_PFN_MASK)
@@ -132,7 +154,7 @@ static bool ptscope_chunk_done(struct ptscope_walk *w)
 {
 	if (w->budget > 0)
 		return false;
-	if (mmap_lock_is_contended(w->mm) || need_resched() ||
+	if (ptscope_mmap_lock_wanted(w->mm) || need_resched() ||
 	    fatal_signal_pending(current))
 		return true;
 	w->budget = PTSCOPE_CHUNK_BUDGET;
@@ -761,17 +783,29 @@ static int ptscope_walk_one_vma(struct ptscope_walk *w,
 
 /*
  * Between chunks.  A writer (mmap, munmap, mprotect, brk) queued behind
- * us is woken by our unlock, but until it runs, a reader can still take
- * the lock: retaking it at once, chunk after chunk, would keep the writer
- * waiting for most of the walk.  So when one waits, sleep briefly and let
- * it in first.  The pause costs the walker, not the target.
+ * us is woken by our unlock, but it stays on the lock's queue until it
+ * has run and taken the lock, and until then a reader may still take the
+ * lock past it (rwsem lets readers steal it from a writer that has not
+ * waited long).  Retaking it at once, chunk after chunk, would keep the
+ * writer waiting for most of the walk.  So while one is queued or
+ * spinning, sleep in short steps until none is (the writer has the lock;
+ * our retake then waits for it to finish) or PTSCOPE_WRITER_WAIT_MS have
+ * passed.  The walker waits, not the target.
  */
-static void ptscope_walk_pause(bool writer_waits)
+static void ptscope_walk_pause(struct mm_struct *mm, bool writer_waits)
 {
-	if (writer_waits)
-		usleep_range(PTSCOPE_WRITER_PAUSE_US, 2 * PTSCOPE_WRITER_PAUSE_US);
-	else
+	unsigned long until;
+
+	if (!writer_waits) {
 		cond_resched();
+		return;
+	}
+	until = jiffies + msecs_to_jiffies(PTSCOPE_WRITER_WAIT_MS);
+	do {
+		usleep_range(PTSCOPE_WRITER_PAUSE_US,
+			     2 * PTSCOPE_WRITER_PAUSE_US);
+	} while (ptscope_mmap_lock_wanted(mm) && time_before(jiffies, until) &&
+		 !fatal_signal_pending(current));
 }
 
 int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
@@ -809,10 +843,10 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 			break;
 
 		if (w->cursor < end && ptscope_chunk_done(w)) {
-			bool writer_waits = mmap_lock_is_contended(mm);
+			bool writer_waits = ptscope_mmap_lock_wanted(mm);
 
 			mmap_read_unlock(mm);
-			ptscope_walk_pause(writer_waits);
+			ptscope_walk_pause(mm, writer_waits);
 			if (fatal_signal_pending(current) ||
 			    mmap_read_lock_killable(mm)) {
 				w->next = w->cursor;

@@ -934,10 +934,10 @@ static uint32_t loop_latency(struct target *t, int load, double *p50,
 	qsort(lat_ns + 1, n, sizeof(uint32_t), cmp_u32);
 	*p50 = lat_ns[1 + n / 2] / 1e3;
 	*p99 = lat_ns[1 + (uint32_t)(n * 0.99)] / 1e3;
-	printf("  %-6s %-44s %u loops, %" PRIu64 " reader passes\n", "B5",
-	       load == 0 ? "no reader" : load == 1 ? "ptscope summary loop" :
+	printf("  %-6s %-36s %u loops, %" PRIu64 " reader passes, max %.1f ms\n",
+	       "B5", load == 0 ? "no reader" : load == 1 ? "ptscope summary loop" :
 	       load == 2 ? "smaps_rollup loop" : "CPU spinner (control)", n,
-	       *loads);
+	       *loads, lat_ns[n] / 1e6);
 	return n;
 }
 
@@ -978,6 +978,8 @@ int main(int argc, char **argv)
 	uint64_t t0 = now_ns();
 	/* --quick: B1, B2 and B3 only, to try a walker change in a minute. */
 	bool quick = argc > 1 && !strcmp(argv[1], "--quick");
+	/* --gentle: B5 only. */
+	bool gentle = argc > 1 && !strcmp(argv[1], "--gentle");
 	size_t g4 = 4 * GIB;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -991,6 +993,12 @@ int main(int argc, char **argv)
 
 	printf("ptscope benchmarks: median of %d, [min .. max]; ratios from the same run\n",
 	       REPS);
+	if (gentle) {
+		t = target_start(T_DENSE, g4);
+		bench_gentle(&t);
+		target_stop(&t);
+		goto out;
+	}
 	t = target_start(T_DENSE, 1 * GIB);
 	bench_dense(&t, 1 * GIB);
 	if (quick) {
