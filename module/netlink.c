@@ -480,21 +480,18 @@ static int ptscope_dump_range_leaf(struct ptscope_walk *w,
 	return ret;
 }
 
+/* Under the PTL: emitting puts attributes in the message, no allocation. */
 static int ptscope_dump_range_ptes(struct ptscope_walk *w, unsigned long addr,
-				   unsigned int n)
+				   pte_t *ptep, unsigned int n)
 {
 	struct ptscope_nl_dump *d = w->priv;
-	int ret;
 
-	ret = ptscope_coalesce_add_ptes(&d->co, w, addr, n, w->vma->vm_start);
-	if (ret > 0)
-		w->next = d->co.resume;
-	return ret;
+	return ptscope_coalesce_add_ptes(&d->co, w, addr, ptep, n);
 }
 
 static const struct ptscope_walk_ops ptscope_dump_range_ops = {
 	.leaf = ptscope_dump_range_leaf,
-	.pte_table = ptscope_dump_range_ptes,
+	.pte_table_locked = ptscope_dump_range_ptes,
 };
 
 /* ---- packed per-page leaves (PTSCOPE_RF_PACKED) ------------------------- */
@@ -691,12 +688,13 @@ static int ptscope_dump_vma_leaf(struct ptscope_walk *w,
 	return 0;
 }
 
-static void ptscope_dump_vma_ptes(struct ptscope_walk *w, unsigned long addr,
-				  pte_t *ptep, unsigned int n)
+static int ptscope_dump_vma_ptes(struct ptscope_walk *w, unsigned long addr,
+				 pte_t *ptep, unsigned int n)
 {
 	struct ptscope_nl_dump *d = w->priv;
 
 	ptscope_vma_stats_add_ptes(&d->vs, w, ptep, n);
+	return 0;
 }
 
 static int ptscope_dump_vma_end(struct ptscope_walk *w,

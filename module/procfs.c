@@ -217,8 +217,18 @@ static const struct ptscope_walk_ops ptscope_pages_ops = {
 	.leaf = ptscope_pages_leaf,
 };
 
+/* Under the PTL: rows are printed to the buffer, no allocation. */
+static int ptscope_ranges_ptes(struct ptscope_walk *w, unsigned long addr,
+			       pte_t *ptep, unsigned int n)
+{
+	struct ptscope_pfile *pf = w->priv;
+
+	return ptscope_coalesce_add_ptes(&pf->co, w, addr, ptep, n);
+}
+
 static const struct ptscope_walk_ops ptscope_ranges_ops = {
 	.leaf = ptscope_ranges_leaf,
+	.pte_table_locked = ptscope_ranges_ptes,
 };
 
 /* ---- vmas --------------------------------------------------------------- */

@@ -17,9 +17,10 @@
  *    MADV_COLLAPSE) through RCU.  As __pte_offset_map_lock() does, we take a
  *    lockless pmd snapshot, enter RCU, lock the table's PTL, check that the
  *    pmd still points at the same table and only then copy its entries out.
- *    PTL and RCU are dropped before any visitor runs, except an
- *    aggregator's pte_table_locked(), which reads the one table in place
- *    under them and never sleeps.
+ *    PTL and RCU are dropped before any visitor runs, except
+ *    pte_table_locked(), which reads the one table in place under them
+ *    and never sleeps (aggregators, and coalescing dumps, which only
+ *    write to a buffer that is already there).
  *  - the pmd lock (pmd leaves) or mm->page_table_lock (pud leaves), held
  *    only to read a huge leaf's page mapcount while the leaf cannot change.
  *
@@ -351,6 +352,31 @@ static unsigned int ptscope_zero_run(const u64 *p, unsigned int n)
 }
 
 /*
+ * How many of the @n entries from @p on have the bits @key outside the
+ * frame number: a dense table's entries differ only there.  Eight are
+ * tested per branch, as in ptscope_zero_run().
+ */
+static unsigned int ptscope_key_run(const u64 *p, unsigned int n, u64 key)
+{
+	const u64 m = ~(u64)PTE_PFN_MASK;
+	unsigned int i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		if (((READ_ONCE(p[i]) & m) ^ key) |
+		    ((READ_ONCE(p[i + 1]) & m) ^ key) |
+		    ((READ_ONCE(p[i + 2]) & m) ^ key) |
+		    ((READ_ONCE(p[i + 3]) & m) ^ key) |
+		    ((READ_ONCE(p[i + 4]) & m) ^ key) |
+		    ((READ_ONCE(p[i + 5]) & m) ^ key) |
+		    ((READ_ONCE(p[i + 6]) & m) ^ key) |
+		    ((READ_ONCE(p[i + 7]) & m) ^ key))
+			break;
+	while (i < n && (READ_ONCE(p[i]) & m) == key)
+		i++;
+	return i;
+}
+
+/*
  * Run @fn on the PTE table @pmdval points at, with the entry for @addr,
  * the way __pte_offset_map_lock() maps a table: enter RCU, which keeps a
  * table freed by collapse (pte_free_defer) readable, take the table's PTL
@@ -434,6 +460,7 @@ struct ptscope_pte_visit {
 	struct ptscope_walk *w;
 	unsigned long addr;
 	unsigned int n;
+	int ret;
 };
 
 /* Under the PTL: a pte_table_locked() visitor gets the entries in place. */
@@ -441,7 +468,7 @@ static void ptscope_visit_ptes_locked(pte_t *ptep, void *arg)
 {
 	struct ptscope_pte_visit *v = arg;
 
-	v->w->ops->pte_table_locked(v->w, v->addr, ptep, v->n);
+	v->ret = v->w->ops->pte_table_locked(v->w, v->addr, ptep, v->n);
 }
 
 /* Visit the copied PTEs; runs with only the mmap lock held. */
@@ -507,13 +534,18 @@ static int ptscope_walk_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 				  unsigned long end)
 {
 	unsigned int first = 0, n = (end - addr) >> PAGE_SHIFT;
+	int ret = 0;
 
 	if (w->ops->pte_table_locked && !w->holes) {
 		struct ptscope_pte_visit v = { .w = w, .addr = addr, .n = n };
 
+		w->next = end;
 		if (!ptscope_with_pte_table(w->mm, pmdp, pmd, addr,
 					    ptscope_visit_ptes_locked, &v))
 			return -EAGAIN;
+		ret = v.ret;
+		if (ret)
+			w->cursor = w->next;
 		n = 0;		/* visited: nothing copied to visit below */
 	} else {
 		struct ptscope_pte_copy c = { .w = w, .n = n };
@@ -528,7 +560,7 @@ static int ptscope_walk_pte_table(struct ptscope_walk *w, pmd_t *pmdp,
 			    PTSCOPE_TABLE_KEY(pmd_val(pmd)));
 	w->budget -= PTRS_PER_PTE;
 	if (!n)
-		return 0;
+		return ret;
 	return ptscope_visit_pte_table(w, addr +
 				       ((unsigned long)first << PAGE_SHIFT),
 				       end, n);
@@ -860,6 +892,18 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 	return ret < 0 ? ret : (ret ? PTSCOPE_WALK_STOPPED : 0);
 }
 
+/*
+ * A mapped entry's flags depend on its bits outside the frame number, on
+ * whether its frame is the zero page and on its shared bit: the same
+ * key, the same flags.
+ */
+static u64 ptscope_pte_key(pte_t pte, bool shared)
+{
+	return (pte_val(pte) & ~PTE_PFN_MASK) |
+	       (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
+	       (shared ? BIT_ULL(PAGE_SHIFT) : 0);
+}
+
 /* ---- coalescer ------------------------------------------------------ */
 
 void ptscope_coalesce_init(struct ptscope_coalescer *c, bool per_page,
@@ -920,38 +964,65 @@ int ptscope_coalesce_add(struct ptscope_coalescer *c,
 }
 
 /*
- * From a pte_table() callback: feed the table's entries, with the result
- * ptscope_coalesce_add() would give for each of their leaves.  A mapped
- * entry that extends the pending range is merged after a flag test alone,
- * the decoder's and the walker's own rules, without a leaf being built;
- * any other non-empty entry goes through ptscope_coalesce_add().  Same
- * return convention; on a failed emit the caller resumes from c->resume.
+ * From a pte_table_locked() callback, under the table's PTL: feed its
+ * entries, with the result ptscope_coalesce_add() would give for each of
+ * their leaves.  A mapped entry whose key (ptscope_pte_key()) is that of
+ * the entry before it, which ended the pending range, extends the range
+ * after one compare: the same key, the same flags.  A writable entry in a
+ * VMA where ptscope_vma_writable_is_exclusive() holds is neither shared
+ * nor the zero page, so there the key is its bits outside the frame, and
+ * a run of them costs a masked compare each.  Any other non-empty entry
+ * goes through the decoder and ptscope_coalesce_add(); runs of zero
+ * entries are skipped in one scan.  Same return convention; on a failed
+ * emit, w->next is set to c->resume, where the walk resumes.
  */
 int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
-			      const struct ptscope_walk *w, unsigned long addr,
-			      unsigned int n, unsigned long vma_start)
+			      struct ptscope_walk *w, unsigned long addr,
+			      pte_t *ptep, unsigned int n)
 {
-	bool cow_vma = ptscope_vma_cow(w->vma);
+	unsigned long vma_start = w->vma->vm_start;
+	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
 	struct ptscope_range *r = &c->cur;
+	bool run = false, fast = false, shared;
 	struct ptscope_leaf leaf;
+	u64 key = 0, run_key = 0;
 	unsigned int i;
-	u64 flags;
-	u8 state;
 	int ret;
 
 	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
-		pte_t pte = w->ptes[i];
-		bool shared = test_bit(i, w->pte_shared);
+		pte_t pte;
 
-		if (pte_none(pte))
+		if (fast) {
+			unsigned int m = ptscope_key_run((const u64 *)(ptep + i),
+							 n - i, run_key);
+
+			r->end += (unsigned long)m << PAGE_SHIFT;
+			r->count += m;
+			addr += (unsigned long)m << PAGE_SHIFT;
+			i += m;
+			if (i == n)
+				break;
+		}
+		pte = ptep_get(ptep + i);
+		if (!pte_val(pte)) {
+			unsigned int z = ptscope_zero_run((const u64 *)(ptep + i),
+							  n - i);
+
+			i += z - 1;
+			addr += (unsigned long)(z - 1) << PAGE_SHIFT;
+			run = false;
+			fast = false;
 			continue;
-		if (c->pending && !c->per_page && pte_present(pte) &&
-		    r->end == addr && r->vma_start == vma_start &&
-		    r->e.level == PTSCOPE_LEVEL_PTE && r->e.swap_type == 0) {
-			flags = ptscope_pte_mapped_flags(pte, &state);
-			flags = ptscope_context_flags(state, flags, cow_vma,
-						      shared, false);
-			if (state == r->e.state && flags == r->e.flags) {
+		}
+		if (pte_none(pte)) {
+			run = false;
+			fast = false;
+			continue;
+		}
+		shared = ptscope_pte_shared(pte, cow_excl);
+		if (pte_present(pte)) {
+			key = ptscope_pte_key(pte, shared);
+			if (run && key == run_key) {
 				r->end += PAGE_SIZE;
 				r->count++;
 				continue;
@@ -962,25 +1033,22 @@ int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
 		ptscope_decode_pte(pte, w->show_pfn, &leaf.e);
 		ptscope_add_context(w, &leaf.e, shared, false);
 		ret = ptscope_coalesce_add(c, &leaf, vma_start);
-		if (ret)
+		if (ret) {
+			if (ret > 0)
+				w->next = c->resume;
 			return ret;
+		}
+		/* The pending range now ends with this entry's leaf. */
+		run = pte_present(pte) && !c->per_page;
+		run_key = key;
+		fast = run && cow_excl && pte_write(pte);
+		if (fast)
+			run_key = pte_val(pte) & ~PTE_PFN_MASK;
 	}
 	return 0;
 }
 
 /* ---- one copied PTE ------------------------------------------------------ */
-
-/*
- * A mapped entry's flags depend on its bits outside the frame number, on
- * whether its frame is the zero page and on its shared bit: the same
- * key, the same flags.
- */
-static u64 ptscope_pte_key(pte_t pte, bool shared)
-{
-	return (pte_val(pte) & ~PTE_PFN_MASK) |
-	       (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
-	       (shared ? BIT_ULL(PAGE_SHIFT) : 0);
-}
 
 void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
 			    struct ptscope_pte_class *cls,
@@ -1105,12 +1173,18 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		pte_t pte = ptep_get(ptep + i);
+		pte_t pte;
 
-		if (fast && (pte_val(pte) & ~PTE_PFN_MASK) == run_key) {
-			run++;
-			continue;
+		if (fast) {
+			unsigned int m = ptscope_key_run((const u64 *)(ptep + i),
+							 n - i, run_key);
+
+			run += m;
+			i += m;
+			if (i == n)
+				break;
 		}
+		pte = ptep_get(ptep + i);
 		if (!pte_val(pte)) {
 			i += ptscope_zero_run((const u64 *)(ptep + i), n - i) - 1;
 			continue;
@@ -1173,13 +1247,14 @@ static int ptscope_summary_vma_end(struct ptscope_walk *w,
 	return 0;
 }
 
-static void ptscope_summary_pte_table(struct ptscope_walk *w,
-				      unsigned long addr, pte_t *ptep,
-				      unsigned int n)
+static int ptscope_summary_pte_table(struct ptscope_walk *w,
+				     unsigned long addr, pte_t *ptep,
+				     unsigned int n)
 {
 	struct ptscope_summary *s = w->priv;
 
 	ptscope_vma_stats_add_ptes(&s->total, w, ptep, n);
+	return 0;
 }
 
 static const struct ptscope_walk_ops ptscope_summary_ops = {

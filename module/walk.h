@@ -68,16 +68,18 @@ struct ptscope_walk_ops {
 	int (*pte_table)(struct ptscope_walk *w, unsigned long addr,
 			 unsigned int n);
 	/*
-	 * Optional, for aggregators that never sleep, allocate or stop the
-	 * walk; taken before pte_table().  Called for the same ranges, but
-	 * untrimmed, and with the table's PTL and RCU held (for this one
-	 * table only): ptep points at the entry for addr, and the entries
-	 * are read in place with ptep_get(), with nothing copied.  The
-	 * callback must not sleep; w->vma is valid, w->ptes and
-	 * w->pte_shared are not.
+	 * Optional, for visitors that never sleep or allocate; taken before
+	 * pte_table().  Called for the same ranges, but untrimmed, and with
+	 * the table's PTL and RCU held (for this one table only): ptep
+	 * points at the entry for addr, and the entries are read in place
+	 * with ptep_get(), with nothing copied.  w->vma is valid, w->ptes and
+	 * w->pte_shared are not.  Same return convention as pte_table(), with
+	 * w->next preset to the end of the table's part of the VMA: a
+	 * visitor that runs out of room (a full message or buffer) stops the
+	 * walk and says where to resume.
 	 */
-	void (*pte_table_locked)(struct ptscope_walk *w, unsigned long addr,
-				 pte_t *ptep, unsigned int n);
+	int (*pte_table_locked)(struct ptscope_walk *w, unsigned long addr,
+				pte_t *ptep, unsigned int n);
 };
 
 #define PTSCOPE_WALK_STOPPED	1
@@ -179,13 +181,15 @@ int ptscope_coalesce_add(struct ptscope_coalescer *c,
 			 const struct ptscope_leaf *leaf,
 			 unsigned long vma_start);
 /*
- * From a pte_table() callback: feed the table's n entries from addr,
- * exactly as ptscope_coalesce_add() would be fed their leaves one by one
- * (empty entries are not leaves).  Same return convention.
+ * From a pte_table_locked() callback: feed the table's n entries from
+ * addr (ptep), exactly as ptscope_coalesce_add() would be fed their
+ * leaves one by one (empty entries are not leaves), in the current VMA.
+ * Same return convention, and w->next is set where the walk must resume;
+ * emit() is called under the PTL.
  */
 int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
-			      const struct ptscope_walk *w, unsigned long addr,
-			      unsigned int n, unsigned long vma_start);
+			      struct ptscope_walk *w, unsigned long addr,
+			      pte_t *ptep, unsigned int n);
 /* Emit the pending range, if any; same return convention. */
 int ptscope_coalesce_flush(struct ptscope_coalescer *c);
 

@@ -157,6 +157,29 @@ static const char *const contract_flags[] = {
 	"uffd_wp", "special",
 };
 
+/* Every flag key the tool prints: the contract's and those added after. */
+static const char *const all_flags[] = {
+	"write", "user", "accessed", "dirty", "nx", "global", "soft_dirty",
+	"uffd_wp", "special", "present", "huge", "zero_page", "cow", "shared",
+	"exclusive",
+};
+
+/* An entry's state, level and flags as one value, to compare entries. */
+static uint64_t entry_kind(const struct json *e)
+{
+	const struct json *flags = json_get(e, "flags");
+	const char *level = json_str(json_get(e, "level"));
+	uint64_t k = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(all_flags) / sizeof(all_flags[0]); i++)
+		if (json_true(json_get(flags, all_flags[i])))
+			k |= 1ULL << i;
+	k |= (uint64_t)(state_index(json_str(json_get(e, "state"))) & 0xff) << 32;
+	k |= (uint64_t)(level ? level[1] : 0) << 40;	/* pte, pmd, pud */
+	return k;
+}
+
 /* The contract's shape of one walk entry; NULL if fine, else why. */
 static const char *entry_shape(const struct json *e, uint64_t *start,
 			       uint64_t *end, int *state)
@@ -384,26 +407,54 @@ static void check_walk(const char *tag, pid_t pid)
 	EXPECT(!bad, "%s/walk-pagemap: pid %d: every page of every entry agrees with pagemap, and every VMA's pagemap pages are listed (%lu problems)",
 	       tag, pid, bad);
 
-	/* Coalesced: the same pages, fewer entries. */
+	/*
+	 * Coalesced: the same pages, fewer entries, and every per-page entry
+	 * inside a range has the range's state, level and flags (the two
+	 * come from different code in the module: a copy decoded leaf by
+	 * leaf, and a classifier that reads the table in place).
+	 */
 	jc = run_json(tag, "walk %d", pid);
 	if (jc) {
+		const struct json *pp = json_get(j, "entries");
+		size_t p = 0;
+		unsigned long kind_bad = 0;
+
 		ents = json_get(jc, "entries");
 		shape_bad = 0;
 		prev = 0;
 		for (i = 0; i < json_len(ents); i++) {
-			if (entry_shape(json_at(ents, i), &start, &end, &state) ||
+			const struct json *r = json_at(ents, i);
+			uint64_t ps, pe;
+			int pst;
+
+			if (entry_shape(r, &start, &end, &state) ||
 			    start < prev) {
 				shape_bad++;
 				continue;
 			}
 			prev = end;
 			coalesced[state] += (end - start) / PG;
+			for (; p < json_len(pp); p++) {
+				const struct json *e = json_at(pp, p);
+
+				if (entry_shape(e, &ps, &pe, &pst) || pe <= start)
+					continue;
+				if (ps >= end)
+					break;
+				if (ps < start || pe > end ||
+				    entry_kind(e) != entry_kind(r)) {
+					if (kind_bad++ < 3)
+						printf("  page entry %" PRIx64 "-%" PRIx64 " differs from range %" PRIx64 "-%" PRIx64 "\n",
+						       ps, pe, start, end);
+				}
+			}
 		}
-		EXPECT(!shape_bad && !memcmp(per_page, coalesced, sizeof(per_page)) &&
-		       json_len(ents) <= json_len(json_get(j, "entries")),
-		       "%s/walk-coalesced: pid %d: %zu ranges hold the same pages per state as the per-page walk (present %" PRIu64 "/%" PRIu64 ", swap %" PRIu64 "/%" PRIu64 ")",
+		EXPECT(!shape_bad && !kind_bad &&
+		       !memcmp(per_page, coalesced, sizeof(per_page)) &&
+		       json_len(ents) <= json_len(pp),
+		       "%s/walk-coalesced: pid %d: %zu ranges hold the same pages per state as the per-page walk (present %" PRIu64 "/%" PRIu64 ", swap %" PRIu64 "/%" PRIu64 "), each with its pages' state, level and flags (%lu differ)",
 		       tag, pid, json_len(ents), coalesced[1], per_page[1],
-		       coalesced[3], per_page[3]);
+		       coalesced[3], per_page[3], kind_bad);
 		json_free(jc);
 	}
 	json_free(j);
