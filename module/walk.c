@@ -43,6 +43,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/compiler.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
@@ -334,21 +335,22 @@ static int ptscope_huge_leaf(struct ptscope_walk *w, int level, u64 val,
  * tables of sparse address spaces are mostly zero, and scanning them is
  * most of such a walk: eight entries are tested per branch, against one
  * word per iteration for memchr_inv().  An entry filled in as we scan
- * is no different from one filled in just after it was read.
+ * is no different from one filled in just after it was read, so the
+ * eight are read with plain loads, racy on purpose (data_race()), which
+ * the compiler may fold into one OR each; the last few are read once.
  */
 static unsigned int ptscope_zero_run(const u64 *p, unsigned int n)
 {
-	unsigned int i = 0;
+	const u64 *q = p, *end = p + n;
 
-	for (; i + 8 <= n; i += 8)
-		if (READ_ONCE(p[i]) | READ_ONCE(p[i + 1]) |
-		    READ_ONCE(p[i + 2]) | READ_ONCE(p[i + 3]) |
-		    READ_ONCE(p[i + 4]) | READ_ONCE(p[i + 5]) |
-		    READ_ONCE(p[i + 6]) | READ_ONCE(p[i + 7]))
+	for (; end - q >= 8; q += 8)
+		/* Racy on purpose: see above. */
+		if (data_race(q[0] | q[1] | q[2] | q[3] |
+			      q[4] | q[5] | q[6] | q[7]))
 			break;
-	while (i < n && !READ_ONCE(p[i]))
-		i++;
-	return i;
+	while (q < end && !READ_ONCE(*q))
+		q++;
+	return q - p;
 }
 
 /*
@@ -359,21 +361,18 @@ static unsigned int ptscope_zero_run(const u64 *p, unsigned int n)
 static unsigned int ptscope_key_run(const u64 *p, unsigned int n, u64 key)
 {
 	const u64 m = ~(u64)PTE_PFN_MASK;
-	unsigned int i = 0;
+	const u64 *q = p, *end = p + n;
 
-	for (; i + 8 <= n; i += 8)
-		if (((READ_ONCE(p[i]) & m) ^ key) |
-		    ((READ_ONCE(p[i + 1]) & m) ^ key) |
-		    ((READ_ONCE(p[i + 2]) & m) ^ key) |
-		    ((READ_ONCE(p[i + 3]) & m) ^ key) |
-		    ((READ_ONCE(p[i + 4]) & m) ^ key) |
-		    ((READ_ONCE(p[i + 5]) & m) ^ key) |
-		    ((READ_ONCE(p[i + 6]) & m) ^ key) |
-		    ((READ_ONCE(p[i + 7]) & m) ^ key))
+	for (; end - q >= 8; q += 8)
+		/* Racy on purpose, as in ptscope_zero_run(). */
+		if (data_race(((q[0] & m) ^ key) | ((q[1] & m) ^ key) |
+			      ((q[2] & m) ^ key) | ((q[3] & m) ^ key) |
+			      ((q[4] & m) ^ key) | ((q[5] & m) ^ key) |
+			      ((q[6] & m) ^ key) | ((q[7] & m) ^ key)))
 			break;
-	while (i < n && (READ_ONCE(p[i]) & m) == key)
-		i++;
-	return i;
+	while (q < end && (READ_ONCE(*q) & m) == key)
+		q++;
+	return q - p;
 }
 
 /*
