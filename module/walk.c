@@ -32,14 +32,14 @@
  * lock (queued or spinning: ptscope_mmap_lock_wanted()), another task
  * for this CPU (need_resched()) or a fatal signal.  If nobody does, it
  * refills the budget and carries on where it is, with the lock held and
- * no new descent from the pgd: dropping and retaking an uncontended lock lets
- * nobody in and only costs a find_vma() and a descent per PTE table.  If
- * somebody does, it unwinds to ptscope_walk_range(), drops the mmap lock,
- * reschedules (or, if a writer is waiting, sleeps until it has the lock)
- * and looks the cursor's VMA up again.  Either way the question is asked
- * at least once per PTE table (2 MiB of mapped space) or per 512 empty
- * entries, so a writer that arrives during a walk waits for at most the
- * chunk in progress, and never for the rest of the walk.
+ * no new descent from the pgd: dropping and retaking an uncontended lock
+ * lets nobody in and only costs a find_vma() and a descent per PTE table.
+ * If somebody does, it unwinds to ptscope_walk_range(), drops the mmap
+ * lock, reschedules (or, if a writer is waiting, sleeps until it has the
+ * lock) and looks the cursor's VMA up again.  Either way the question is
+ * asked at least once per PTE table (2 MiB of mapped space) or per 512
+ * empty entries, so a writer that arrives during a walk waits for at most
+ * the chunk in progress, and never for the rest of the walk.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -67,8 +67,9 @@
 
 #define PTSCOPE_CHUNK_BUDGET	((long)PTRS_PER_PTE)
 /*
- * A chunk boundary sleeps in steps of this while an mmap-lock writer is
- * queued, for at most PTSCOPE_WRITER_WAIT_MS (ptscope_walk_pause()).
+ * A chunk boundary sleeps in steps of this while an mmap-lock writer
+ * waits (queued or spinning), for at most PTSCOPE_WRITER_WAIT_MS
+ * (ptscope_walk_pause()).
  */
 #define PTSCOPE_WRITER_PAUSE_US	50
 #define PTSCOPE_WRITER_WAIT_MS	10
@@ -1003,17 +1004,14 @@ int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
 				break;
 		}
 		pte = ptep_get(ptep + i);
-		if (!pte_val(pte)) {
-			unsigned int z = ptscope_zero_run((const u64 *)(ptep + i),
-							  n - i);
-
-			i += z - 1;
-			addr += (unsigned long)(z - 1) << PAGE_SHIFT;
-			run = false;
-			fast = false;
-			continue;
-		}
 		if (pte_none(pte)) {
+			if (!pte_val(pte)) {
+				unsigned int z = ptscope_zero_run((const u64 *)(ptep + i),
+								  n - i);
+
+				i += z - 1;
+				addr += (unsigned long)(z - 1) << PAGE_SHIFT;
+			}
 			run = false;
 			fast = false;
 			continue;

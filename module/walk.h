@@ -55,7 +55,8 @@ struct ptscope_walk_ops {
 	int (*vma_start)(struct ptscope_walk *w, struct vm_area_struct *vma);
 	int (*vma_end)(struct ptscope_walk *w, struct vm_area_struct *vma);
 	/*
-	 * Optional, for aggregators.  Called instead of leaf() for the
+	 * Optional, for visitors that take a copied table at once (the
+	 * packed per-page dump).  Called instead of leaf() for the
 	 * entries of a populated PTE table covering [addr, addr + n pages)
 	 * of the current VMA, when no holes are reported: w->ptes[0..n) holds
 	 * them as copied under the table's lock, and bit i of w->pte_shared
