@@ -927,8 +927,6 @@ static void bench_fit(struct point *p, int n)
  */
 enum b5_mode { B5_FULL, B5_MTTCG, B5_RR };
 
-static const char *b5_id = "B5";	/* "B5rr" for B5_RR rows */
-
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -947,10 +945,11 @@ static void spin_ms(unsigned int ms)
 
 /*
  * Runs the target's loop with @load looping beside it (0 none, 1 ptscope
- * summary, 2 smaps_rollup, 3 a CPU spinner); p50, p99 in us.
+ * summary, 2 smaps_rollup, 3 a CPU spinner); p50, p99 in us.  Its line
+ * is printed under @id.
  */
-static uint32_t loop_latency(struct target *t, int load, double *p50,
-			     double *p99, uint64_t *loads)
+static uint32_t loop_latency(const char *id, struct target *t, int load,
+			     double *p50, double *p99, uint64_t *loads)
 {
 	int pfd[2];
 	pid_t c = 0;
@@ -997,7 +996,7 @@ static uint32_t loop_latency(struct target *t, int load, double *p50,
 	*p50 = lat_ns[1 + n / 2] / 1e3;
 	*p99 = lat_ns[1 + (uint32_t)(n * 0.99)] / 1e3;
 	printf("  %-6s %-36s %u loops, %" PRIu64 " reader passes, max %.1f ms\n",
-	       b5_id, load == 0 ? "no reader" : load == 1 ? "ptscope summary loop" :
+	       id, load == 0 ? "no reader" : load == 1 ? "ptscope summary loop" :
 	       load == 2 ? "smaps_rollup loop" : "CPU spinner (control)", n,
 	       *loads, lat_ns[n] / 1e6);
 	return n;
@@ -1009,7 +1008,7 @@ static void bench_gentle(struct target *t, enum b5_mode mode)
 	uint64_t wl, sl, cl;
 	const char *id, *title;
 
-	b5_id = id = mode == B5_RR ? "B5rr" : "B5";
+	id = mode == B5_RR ? "B5rr" : "B5";
 	if (mode == B5_MTTCG)
 		title = "B5 gentleness under multi-threaded TCG (vCPUs run at the same time)";
 	else if (mode == B5_RR)
@@ -1019,13 +1018,13 @@ static void bench_gentle(struct target *t, enum b5_mode mode)
 	printf("%s: target with 4 GiB touched runs mmap+touch+munmap for 3 s per case\n",
 	       title);
 	report_info(id, "loops in 3 s, no reader",
-		    loop_latency(t, 0, &b50, &b99, &wl), "loops");
+		    loop_latency(id, t, 0, &b50, &b99, &wl), "loops");
 	report_info(id, "loops in 3 s, ptscope walker",
-		    loop_latency(t, 1, &w50, &w99, &wl), "loops");
+		    loop_latency(id, t, 1, &w50, &w99, &wl), "loops");
 	report_info(id, "loops in 3 s, smaps_rollup reader",
-		    loop_latency(t, 2, &s50, &s99, &sl), "loops");
+		    loop_latency(id, t, 2, &s50, &s99, &sl), "loops");
 	report_info(id, "loops in 3 s, CPU spinner (control)",
-		    loop_latency(t, 3, &c50, &c99, &cl), "loops");
+		    loop_latency(id, t, 3, &c50, &c99, &cl), "loops");
 	report_info(id, "p50 loop latency, no reader", b50, "us");
 	report_info(id, "p99 loop latency, no reader", b99, "us");
 	report_info(id, "p50 loop latency, ptscope walker", w50, "us");

@@ -157,42 +157,28 @@ static const char *const contract_flags[] = {
 	"uffd_wp", "special",
 };
 
-/* Every flag key the tool prints: the contract's and those added after. */
-static const char *const all_flags[] = {
-	"write", "user", "accessed", "dirty", "nx", "global", "soft_dirty",
-	"uffd_wp", "special", "present", "huge", "zero_page", "cow", "shared",
-	"exclusive",
+/*
+ * The flags a stopped process's entries keep between two walks.  Left
+ * out: accessed (page aging clears it), dirty (writeback cleans file
+ * pages), and shared and exclusive (a page shared with the parent since
+ * fork stops being shared when the parent writes to its copy).
+ */
+static const char *const lasting_flags[] = {
+	"write", "user", "nx", "global", "soft_dirty", "uffd_wp", "special",
+	"present", "huge", "zero_page", "cow",
 };
 
-/*
- * Flags that may change between two walks of a stopped process: the
- * kernel's page aging clears accessed bits, writeback cleans dirty file
- * pages, and a page shared with the parent since fork stops being shared
- * (and becomes exclusive) when the parent writes to its copy.
- */
-static const char *const volatile_flags[] = {
-	"accessed", "dirty", "shared", "exclusive",
-};
-
-/*
- * An entry's state, level and flags as one value, to compare entries of
- * two walks; the volatile flags are left out.
- */
+/* An entry's state, level and lasting flags as one value, to compare. */
 static uint64_t entry_kind(const struct json *e)
 {
 	const struct json *flags = json_get(e, "flags");
 	const char *level = json_str(json_get(e, "level"));
 	uint64_t k = 0;
-	unsigned int i, v;
+	unsigned int i;
 
-	for (i = 0; i < sizeof(all_flags) / sizeof(all_flags[0]); i++) {
-		for (v = 0; v < sizeof(volatile_flags) / sizeof(volatile_flags[0]); v++)
-			if (!strcmp(all_flags[i], volatile_flags[v]))
-				break;
-		if (v == sizeof(volatile_flags) / sizeof(volatile_flags[0]) &&
-		    json_true(json_get(flags, all_flags[i])))
+	for (i = 0; i < sizeof(lasting_flags) / sizeof(lasting_flags[0]); i++)
+		if (json_true(json_get(flags, lasting_flags[i])))
 			k |= 1ULL << i;
-	}
 	k |= (uint64_t)(state_index(json_str(json_get(e, "state"))) & 0xff) << 32;
 	k |= (uint64_t)(level ? level[1] : 0) << 40;	/* pte, pmd, pud */
 	return k;
