@@ -43,6 +43,9 @@ GUEST_SRCS := $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.c))
 GUEST_BINS := $(addprefix $(GUEST_DIR)/,$(notdir $(GUEST_SRCS:.c=)))
 
 KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
+# Helper modules the race tests load (tests/modules/NAME/), built beside
+# ptscope.ko for the same kernel; never part of the product.
+TEST_MODS := $(wildcard tests/modules/*)
 
 .PHONY: all module tool guest guest-progs kmod check check-host check-vm \
 	check-debug demo bench install dkms-install style clean help
@@ -62,14 +65,22 @@ tool:
 
 # Build ptscope.ko for KDIR in a separate tree, KMOD_OUT, so that modules
 # for several kernels can coexist.  Warnings are errors here: this is the
-# build every test uses.
+# build every test uses.  PTSCOPE_TEST_HOOKS=y makes the test build with
+# the delay points of module/testhook.h (scripts/vm --test-hooks).
 kmod:
 	@test -n "$(KMOD_OUT)" || { echo "ptscope: make kmod needs KMOD_OUT=DIR" >&2; exit 2; }
 	@mkdir -p $(KMOD_OUT)/module/uapi
 	@for f in $(KMOD_SRCS); do \
 		cmp -s $$f $(KMOD_OUT)/$$f || cp -p $$f $(KMOD_OUT)/$$f; \
 	done
-	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) W=1 KCFLAGS=-Werror modules
+	$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT)) W=1 KCFLAGS=-Werror \
+		$(if $(PTSCOPE_TEST_HOOKS),PTSCOPE_TEST_HOOKS=y) modules
+	@for d in $(TEST_MODS); do \
+		o=$(KMOD_OUT)/testmods/$${d##*/}; mkdir -p $$o; \
+		for f in $$d/*; do cmp -s $$f $$o/$${f##*/} || cp -p $$f $$o/; done; \
+		$(MAKE) -C $(KDIR) M=$(abspath $(KMOD_OUT))/testmods/$${d##*/} \
+			W=1 KCFLAGS=-Werror modules || exit 1; \
+	done
 
 guest-progs: $(GUEST_BINS)
 

@@ -18,6 +18,7 @@
 #include <linux/user_namespace.h>
 
 #include "access.h"
+#include "testhook.h"
 
 /*
  * cap_capable() for a cred that may not be current's.  For current the
@@ -99,7 +100,8 @@ static bool ptscope_may_inspect(struct task_struct *task,
 }
 
 struct mm_struct *ptscope_target_mm(pid_t nr, const struct cred *cred,
-				    const char **why)
+				    const struct cred *cred2,
+				    struct pid **pidp, const char **why)
 {
 	struct task_struct *task;
 	struct mm_struct *mm;
@@ -119,13 +121,25 @@ struct mm_struct *ptscope_target_mm(pid_t nr, const struct cred *cred,
 		goto err_msg;
 	}
 	task = get_pid_task(pid, PIDTYPE_PID);
-	put_pid(pid);
 	if (!task) {
 		err = -ESRCH;
 		msg = "no such pid";
-		goto err_msg;
+		goto err_pid;
 	}
+	/* From here on the task is pinned: its pid number may be reused. */
+	ptscope_test_delay(PTSCOPE_TP_TARGET_RESOLVED);
 
+	/*
+	 * exec installs the new mm (exec_mmap()) before commit_creds() makes
+	 * a setuid image non-dumpable and switches credentials, all under
+	 * exec_update_lock held for writing: holding it for reading, the mm
+	 * and the credentials we check belong together.
+	 */
+	err = down_read_killable(&task->signal->exec_update_lock);
+	if (err) {
+		msg = "interrupted while the process was in exec";
+		goto err_task;
+	}
 	mm = get_task_mm(task);
 	if (!mm) {
 		if (task->flags & PF_KTHREAD) {
@@ -135,20 +149,30 @@ struct mm_struct *ptscope_target_mm(pid_t nr, const struct cred *cred,
 			err = -ESRCH;
 			msg = "process is exiting or a zombie";
 		}
-		goto err_task;
+		goto err_unlock;
 	}
-	if (!ptscope_may_inspect(task, mm, cred)) {
+	if (!ptscope_may_inspect(task, mm, cred) ||
+	    (cred2 && cred2 != cred && !ptscope_may_inspect(task, mm, cred2))) {
 		err = -EPERM;
 		msg = "not permitted to inspect this process";
 		goto err_mm;
 	}
+	up_read(&task->signal->exec_update_lock);
 	put_task_struct(task);
+	if (pidp)
+		*pidp = pid;
+	else
+		put_pid(pid);
 	return mm;
 
 err_mm:
 	mmput(mm);
+err_unlock:
+	up_read(&task->signal->exec_update_lock);
 err_task:
 	put_task_struct(task);
+err_pid:
+	put_pid(pid);
 err_msg:
 	if (why)
 		*why = msg;

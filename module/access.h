@@ -27,17 +27,26 @@ struct cred;
 struct mm_struct;
 
 /*
- * Look @pid up in the current pid namespace, apply the rule for @cred and
- * return the target's mm with a reference taken by mmget() (drop it with
- * mmput()).  On failure returns ERR_PTR():
+ * Look @pid up in the current pid namespace, apply the rule for @cred and,
+ * unless NULL or the same, for @cred2 (a request's sender and the opener
+ * of the file or socket it came through), and return the target's mm with
+ * a reference taken by mmget() (drop it with mmput()).  The task is
+ * resolved once: both credentials are checked against the same task and
+ * the same mm, and, as mm_access() does, under the task's
+ * signal->exec_update_lock, so that an exec cannot install a new mm and
+ * change credentials in between.  If @pidp is not NULL it receives a
+ * reference to the target's struct pid (drop it with put_pid()).
+ * On failure returns ERR_PTR():
  *   -EINVAL  pid out of range, or a kernel thread (no mm)
  *   -ESRCH   no such pid, or the process is exiting or a zombie
- *   -EPERM   @cred may not inspect the target
+ *   -EPERM   a credential may not inspect the target
+ *   -EINTR   a fatal signal while waiting for an exec to finish
  * and, if @why is not NULL, points *@why at a short static message fit for
  * an extack or a log line.  May sleep; call without locks held.
  */
 struct mm_struct *ptscope_target_mm(pid_t pid, const struct cred *cred,
-				    const char **why);
+				    const struct cred *cred2,
+				    struct pid **pidp, const char **why);
 
 /*
  * Whether @cred may see PFNs, swap offsets and raw PFN bits.  procfs passes

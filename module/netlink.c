@@ -116,11 +116,7 @@ static struct mm_struct *ptscope_nl_target(const struct sk_buff *skb,
 		return ERR_PTR(-EINVAL);
 	}
 	pid = nla_get_u32(attrs[PTSCOPE_A_PID]);
-	mm = ptscope_target_mm(pid, current_cred(), &why);
-	if (!IS_ERR(mm) && opener && opener != current_cred()) {
-		mmput(mm);
-		mm = ptscope_target_mm(pid, opener, &why);
-	}
+	mm = ptscope_target_mm(pid, current_cred(), opener, NULL, &why);
 	if (IS_ERR(mm)) {
 		ptscope_extack_msg(extack, why);
 		NL_SET_BAD_ATTR(extack, attrs[PTSCOPE_A_PID]);

@@ -631,12 +631,7 @@ static struct mm_struct *ptscope_select_mm(struct file *file, pid_t pid,
 {
 	struct mm_struct *mm;
 
-	mm = ptscope_target_mm(pid, file->f_cred, NULL);
-	if (IS_ERR(mm) || file->f_cred == current_cred())
-		goto out;
-	mmput(mm);
-	mm = ptscope_target_mm(pid, current_cred(), NULL);
-out:
+	mm = ptscope_target_mm(pid, file->f_cred, current_cred(), NULL, NULL);
 	*show_pfn = ptscope_cred_sees_pfn(file->f_cred) &&
 		    ptscope_cred_sees_pfn(current_cred());
 	return mm;

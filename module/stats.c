@@ -288,7 +288,7 @@ int ptscope_stats_watch_add(pid_t pid, const struct cred *cred,
 	unsigned int i, nr;
 	int err;
 
-	mm = ptscope_target_mm(pid, cred, why);
+	mm = ptscope_target_mm(pid, cred, NULL, NULL, why);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
 	ctrs = alloc_percpu(struct ptscope_ctrs);
@@ -454,7 +454,7 @@ int ptscope_stats_snapshot(pid_t pid, const struct cred *cred,
 	memset(s, 0, sizeof(*s));
 	s->pid = pid;
 	if (pid) {
-		mm = ptscope_target_mm(pid, cred, why);
+		mm = ptscope_target_mm(pid, cred, NULL, NULL, why);
 		if (IS_ERR(mm)) {
 			/*
 			 * A watched process that has exited keeps its slot

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * testhook.h: delay points that widen race windows, for test builds only.
+ *
+ * A production build (the default) compiles ptscope_test_delay() to
+ * nothing.  A test build (make kmod PTSCOPE_TEST_HOOKS=y, used by
+ * `scripts/vm --test-hooks`) adds module/testhook.c and its parameters:
+ *
+ *   test_delay_point  which point sleeps (enum ptscope_test_point), 0 none
+ *   test_delay_ms     for how long
+ *   test_delay_pid    only in this thread group (0: any)
+ *
+ * Each point is a place where ptscope may sleep: the caller holds at most
+ * the target's mmap lock for reading, never a spinlock or RCU.  The race
+ * tests of tests/vm/test-race*.c set them and check that the window is
+ * harmless; they SKIP on a production build.
+ */
+#ifndef _PTSCOPE_TESTHOOK_H
+#define _PTSCOPE_TESTHOOK_H
+
+enum ptscope_test_point {
+	PTSCOPE_TP_NONE,
+	/* access.c: the task is resolved, no credential checked yet. */
+	PTSCOPE_TP_TARGET_RESOLVED,
+	/* walk.c: a pmd pointing at a PTE table was classified; no RCU yet. */
+	PTSCOPE_TP_PMD_CLASSIFIED,
+	/* walk.c: a pud of a hugetlb VMA was read; its pmd table not yet. */
+	PTSCOPE_TP_HUGETLB_PUD,
+	/* walk.c: a chunk dropped the mmap lock; not yet taken again. */
+	PTSCOPE_TP_LOCK_DROPPED,
+	/* stats.c: a watch request's task is resolved, not yet stored. */
+	PTSCOPE_TP_WATCH_RESOLVED,
+	__PTSCOPE_TP_CNT,
+};
+
+#ifdef PTSCOPE_TEST_HOOKS
+void ptscope_test_delay(enum ptscope_test_point point);
+#else
+static inline void ptscope_test_delay(enum ptscope_test_point point)
+{
+}
+#endif
+
+#endif /* _PTSCOPE_TESTHOOK_H */
