@@ -729,6 +729,7 @@ static const struct ptscope_walk_ops ptscope_dump_vma_ops = {
 	.leaf = ptscope_dump_vma_leaf,
 	.pte_table_locked = ptscope_dump_vma_ptes,
 	.vma_end = ptscope_dump_vma_end,
+	.restart_changed_vma = true,
 };
 
 /*

@@ -334,6 +334,7 @@ static const struct ptscope_walk_ops ptscope_vmas_ops = {
 	.vma_start = ptscope_vmas_start,
 	.leaf = ptscope_vmas_leaf,
 	.vma_end = ptscope_vmas_end,
+	.restart_changed_vma = true,
 };
 
 /* ---- one-shot reports ------------------------------------------------- */

@@ -24,14 +24,30 @@ static int test_delay_pid;
 module_param(test_delay_pid, int, 0644);
 MODULE_PARM_DESC(test_delay_pid, "test build: only in this thread group (0: any)");
 
-void ptscope_test_delay(enum ptscope_test_point point)
+static unsigned long test_delay_addr;
+module_param(test_delay_addr, ulong, 0644);
+MODULE_PARM_DESC(test_delay_addr, "test build: only at or above this address (0: anywhere)");
+
+static int test_delay_hits;
+module_param(test_delay_hits, int, 0444);
+MODULE_PARM_DESC(test_delay_hits, "test build: how many times a point slept");
+
+bool ptscope_test_armed(enum ptscope_test_point point, unsigned long addr)
 {
-	unsigned int ms = READ_ONCE(test_delay_ms);
 	int pid = READ_ONCE(test_delay_pid);
 
-	if (READ_ONCE(test_delay_point) != point || !ms)
-		return;
+	if (READ_ONCE(test_delay_point) != point || !READ_ONCE(test_delay_ms))
+		return false;
 	if (pid && task_tgid_nr(current) != pid)
+		return false;
+	return addr >= READ_ONCE(test_delay_addr);
+}
+
+void ptscope_test_delay_at(enum ptscope_test_point point, unsigned long addr)
+{
+	if (!ptscope_test_armed(point, addr))
 		return;
-	msleep(ms);
+	/* Tests poll the count to know a delay has begun. */
+	WRITE_ONCE(test_delay_hits, READ_ONCE(test_delay_hits) + 1);
+	msleep(READ_ONCE(test_delay_ms));
 }

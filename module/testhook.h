@@ -9,6 +9,9 @@
  *   test_delay_point  which point sleeps (enum ptscope_test_point), 0 none
  *   test_delay_ms     for how long
  *   test_delay_pid    only in this thread group (0: any)
+ *   test_delay_addr   only where the walk's address is at or above this
+ *                     (points that have an address; 0: anywhere)
+ *   test_delay_hits   how many times a point has slept (read-only)
  *
  * Each point is a place where ptscope may sleep: the caller holds at most
  * the target's mmap lock for reading, never a spinlock or RCU.  The race
@@ -33,12 +36,29 @@ enum ptscope_test_point {
 	__PTSCOPE_TP_CNT,
 };
 
+/* The tests (tests/vm/test-race.c) use the numbers above only. */
+#ifdef __KERNEL__
 #ifdef PTSCOPE_TEST_HOOKS
-void ptscope_test_delay(enum ptscope_test_point point);
+/* Whether @point would sleep here (at @addr; 0 for points without one). */
+bool ptscope_test_armed(enum ptscope_test_point point, unsigned long addr);
+void ptscope_test_delay_at(enum ptscope_test_point point, unsigned long addr);
 #else
-static inline void ptscope_test_delay(enum ptscope_test_point point)
+static inline bool ptscope_test_armed(enum ptscope_test_point point,
+				      unsigned long addr)
+{
+	return false;
+}
+
+static inline void ptscope_test_delay_at(enum ptscope_test_point point,
+					 unsigned long addr)
 {
 }
 #endif
+
+static inline void ptscope_test_delay(enum ptscope_test_point point)
+{
+	ptscope_test_delay_at(point, 0);
+}
+#endif /* __KERNEL__ */
 
 #endif /* _PTSCOPE_TESTHOOK_H */

@@ -64,6 +64,7 @@
 #include "uapi/ptscope.h"
 #include "entry.h"
 #include "walk.h"
+#include "testhook.h"
 
 #define PTSCOPE_CHUNK_BUDGET	((long)PTRS_PER_PTE)
 /*
@@ -73,6 +74,8 @@
  */
 #define PTSCOPE_WRITER_PAUSE_US	50
 #define PTSCOPE_WRITER_WAIT_MS	10
+/* Times a changed VMA is walked again from its start (restart_changed_vma). */
+#define PTSCOPE_VMA_RESTARTS	4
 /* Empty upper-level entries skipped in one scan cost 1 per this many. */
 #define PTSCOPE_SKIP_PER_BUDGET	16
 
@@ -158,7 +161,8 @@ static bool ptscope_chunk_done(struct ptscope_walk *w)
 	if (w->budget > 0)
 		return false;
 	if (ptscope_mmap_lock_wanted(w->mm) || need_resched() ||
-	    fatal_signal_pending(current))
+	    fatal_signal_pending(current) ||
+	    ptscope_test_armed(PTSCOPE_TP_LOCK_DROPPED, w->cursor))
 		return true;
 	w->budget = PTSCOPE_CHUNK_BUDGET;
 	return false;
@@ -274,6 +278,14 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 
 	if (!(val & _PAGE_PRESENT) || (val & _PAGE_DEVMAP))
 		return;
+	/*
+	 * Raw pfn maps (6.12's huge PFNMAP leaves are "special") map frames
+	 * the kernel does not count: vm_normal_page_pmd() skips them too.
+	 */
+	if ((w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) ||
+	    (level == PTSCOPE_LEVEL_PMD ? ptscope_pmd_special(__pmd(val)) :
+					  ptscope_pud_special(__pud(val))))
+		return;
 	pfn = level == PTSCOPE_LEVEL_PMD ? pmd_pfn(__pmd(val)) :
 					   pud_pfn(__pud(val));
 	if (!pfn_valid(pfn))
@@ -286,7 +298,58 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 	*shared = ptscope_page_mapcount(page) > 1;
 }
 
-static int ptscope_huge_leaf(struct ptscope_walk *w, int level, u64 val,
+/*
+ * Is this pmd a leaf, for a VMA whose hugetlb leaves sit at @huge_level?
+ * A THP, huge-zero, devmap or hugetlb leaf, or a non-present leaf
+ * (migration entry, PROT_NONE).  A THP pmd in mid-update
+ * (pmdp_invalidate(): PRESENT and PROTNONE clear, PSE kept) passes too;
+ * it is never decoded from a lockless read (ptscope_huge_leaf()).
+ */
+static bool ptscope_pmd_is_leaf(pmd_t pmd, int huge_level)
+{
+	return huge_level == PTSCOPE_LEVEL_PMD ||
+	       !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
+	       pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd);
+}
+
+static bool ptscope_pud_is_leaf(pud_t pud, int huge_level)
+{
+	return huge_level == PTSCOPE_LEVEL_PUD || ptscope_pud_leaf(pud) ||
+	       pud_devmap(pud);
+}
+
+/*
+ * Read a huge leaf under its own lock (the split pmd lock, or
+ * page_table_lock for puds).  Everything that rewrites a huge leaf in
+ * steps does so under that lock: THP split, MADV_FREE and NUMA hinting
+ * go through pmdp_invalidate(), which leaves a present THP looking like
+ * a swap entry until set_pmd_at() puts it back.  Under the lock the
+ * value is whole, and while the lock is held its page stays mapped
+ * here, so its mapcount means something.  Shared hugetlb pmd tables are
+ * kept from being unshared and freed by i_mmap_rwsem, held across the
+ * VMA's walk (ptscope_walk_one_vma()), so their lock is safe to take.
+ * Returns false, with nothing read, when the entry is no longer a leaf
+ * (zapped, split into a table): the caller classifies it again.
+ */
+static bool ptscope_read_huge_leaf(struct ptscope_walk *w, int level,
+				   spinlock_t *ptl, void *entryp, u64 *val,
+				   bool *shared, bool *huge_zero)
+{
+	bool leaf;
+
+	spin_lock(ptl);
+	*val = READ_ONCE(*(u64 *)entryp);
+	leaf = *val && (level == PTSCOPE_LEVEL_PMD ?
+			ptscope_pmd_is_leaf(__pmd(*val), w->huge_level) :
+			ptscope_pud_is_leaf(__pud(*val), w->huge_level));
+	if (leaf)
+		ptscope_huge_extras(w, *val, level, shared, huge_zero);
+	spin_unlock(ptl);
+	return leaf;
+}
+
+/* -EAGAIN when the entry is no longer a leaf: classify it again. */
+static int ptscope_huge_leaf(struct ptscope_walk *w, int level,
 			     unsigned long addr, unsigned long next,
 			     spinlock_t *ptl, void *entryp)
 {
@@ -294,26 +357,11 @@ static int ptscope_huge_leaf(struct ptscope_walk *w, int level, u64 val,
 								  PUD_MASK);
 	bool shared = false, huge_zero = false;
 	struct ptscope_leaf leaf;
+	u64 val;
 
-	/*
-	 * hugetlb pmd tables of shared mappings can be shared between mms and
-	 * unshared under locks we cannot take (hugetlb_vma_lock is not
-	 * exported): do not lock through such a table, report no mapcount.
-	 */
-	if (w->huge_level == PTSCOPE_LEVEL_NONE ||
-	    !(w->vma->vm_flags & VM_MAYSHARE)) {
-		/*
-		 * The leaf's own lock (split pmd lock, or page_table_lock for
-		 * puds): while it is held and the entry unchanged, the page
-		 * stays mapped here and its mapcount is meaningful.
-		 */
-		spin_lock(ptl);
-		if (READ_ONCE(*(u64 *)entryp) == val)
-			ptscope_huge_extras(w, val, level, &shared,
-					    &huge_zero);
-		spin_unlock(ptl);
-	}
-
+	if (!ptscope_read_huge_leaf(w, level, ptl, entryp, &val, &shared,
+				    &huge_zero))
+		return -EAGAIN;
 	if (level == PTSCOPE_LEVEL_PMD) {
 		ptscope_decode_pmd(__pmd(val), w->show_pfn, &leaf.e);
 		/* Anonymous THP and huge-zero pmds keep a PTE table deposited. */
@@ -378,12 +426,15 @@ static unsigned int ptscope_key_run(const u64 *p, unsigned int n, u64 key)
 
 /*
  * Run @fn on the PTE table @pmdval points at, with the entry for @addr,
- * the way __pte_offset_map_lock() maps a table: enter RCU, which keeps a
- * table freed by collapse (pte_free_defer) readable, take the table's PTL
- * (found through the snapshot) and re-check the pmd under it.  Only if it
- * still points at the table is the table ours, and @fn runs, under both,
- * for one table.  Returns false if the pmd changed under us: the caller
- * re-reads it and classifies it again.
+ * the way __pte_offset_map_lock() maps a table.  @pmdval was read and
+ * classified before RCU was entered, and the table it names may have been
+ * freed since (collapse and empty-table reclaim free PTE tables under the
+ * mmap read lock, through pte_free_defer()): so enter RCU first, then read
+ * the pmd again and go on only if it still names the same table.  From
+ * that read on, RCU keeps the table and its PTL from being freed.  Take
+ * the PTL and check the pmd once more under it: only then is the table
+ * ours, and @fn runs, under both, for one table.  Returns false if the
+ * pmd changed: the caller reads it and classifies it again.
  */
 static bool ptscope_with_pte_table(struct mm_struct *mm, pmd_t *pmdp,
 				   pmd_t pmdval, unsigned long addr,
@@ -394,7 +445,12 @@ static bool ptscope_with_pte_table(struct mm_struct *mm, pmd_t *pmdp,
 	pte_t *ptep;
 	bool same;
 
+	ptscope_test_delay_at(PTSCOPE_TP_PMD_CLASSIFIED, addr);
 	rcu_read_lock();
+	if (!pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp))) {
+		rcu_read_unlock();
+		return false;
+	}
 	ptep = pte_offset_kernel(&pmdval, addr);
 	ptl = pte_lockptr(mm, &pmdval);
 	spin_lock(ptl);
@@ -623,13 +679,11 @@ again:
 		pmd = ptscope_pmdp_get_lockless(pmdp);
 		if (pmd_none(pmd)) {
 			ret = ptscope_hole(w, addr, next, PTSCOPE_LEVEL_PMD);
-		} else if (w->huge_level == PTSCOPE_LEVEL_PMD ||
-			   !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
-			   pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
-			   pmd_devmap(pmd)) {
-			ret = ptscope_huge_leaf(w, PTSCOPE_LEVEL_PMD,
-						pmd_val(pmd), addr, next,
+		} else if (ptscope_pmd_is_leaf(pmd, w->huge_level)) {
+			ret = ptscope_huge_leaf(w, PTSCOPE_LEVEL_PMD, addr, next,
 						pmd_lockptr(w->mm, pmdp), pmdp);
+			if (ret == -EAGAIN)
+				goto again;
 		} else if (pmd_bad(pmd) || w->huge_level != PTSCOPE_LEVEL_NONE) {
 			/* Not ours to fix (pmd_clear_bad is not exported). */
 			w->budget--;
@@ -668,18 +722,23 @@ static int ptscope_walk_pud_range(struct ptscope_walk *w, p4d_t p4d,
 			w->cursor = next;
 			continue;
 		}
+again:
 		pud = READ_ONCE(*pudp);
 		if (pud_none(pud)) {
 			ret = ptscope_hole(w, addr, next, PTSCOPE_LEVEL_PUD);
-		} else if (w->huge_level == PTSCOPE_LEVEL_PUD ||
-			   ptscope_pud_leaf(pud) || pud_devmap(pud)) {
-			ret = ptscope_huge_leaf(w, PTSCOPE_LEVEL_PUD,
-						pud_val(pud), addr, next,
+		} else if (ptscope_pud_is_leaf(pud, w->huge_level)) {
+			ret = ptscope_huge_leaf(w, PTSCOPE_LEVEL_PUD, addr, next,
 						&w->mm->page_table_lock, pudp);
+			if (ret == -EAGAIN)
+				goto again;
 		} else if (pud_bad(pud) || !pud_present(pud)) {
 			w->budget--;
 			ret = 0;
 		} else {
+			/* A shared hugetlb pmd table: see ptscope_walk_one_vma(). */
+			if (w->huge_level == PTSCOPE_LEVEL_PMD)
+				ptscope_test_delay_at(PTSCOPE_TP_HUGETLB_PUD,
+						      addr);
 			ret = ptscope_walk_pmd_range(w, pud, addr, next);
 			if (!ret && w->cursor < next)
 				return 0;
@@ -775,18 +834,76 @@ static void ptscope_set_vma(struct ptscope_walk *w, struct vm_area_struct *vma)
 	w->huge_level = ptscope_vma_huge_level(vma);
 }
 
-/* Called with the mmap lock held; returns the callbacks' verdict. */
+/*
+ * Is @vma the VMA whose walk is in progress?  Asked after the mmap lock
+ * was dropped and taken again: the VMA may have been split, shrunk,
+ * grown, merged, mprotected or replaced meanwhile.  A VMA is known by
+ * what a lookup cannot confuse: its bounds, flags, offset and file.
+ */
+static bool ptscope_vma_unchanged(const struct ptscope_walk *w,
+				  const struct vm_area_struct *vma)
+{
+	return vma->vm_start == w->vma_start_addr &&
+	       vma->vm_end == w->vma_end_addr &&
+	       vma->vm_flags == w->vma_flags &&
+	       vma->vm_pgoff == w->vma_pgoff && vma->vm_file == w->vma_file;
+}
+
+/*
+ * The mapping whose i_mmap_rwsem keeps @vma's pmd tables from being
+ * unshared, or NULL.  hugetlb shares pmd tables between the VM_MAYSHARE
+ * mappings of a file, and huge_pmd_unshare() clears one mm's pud and
+ * drops the table (the last user frees it, without an RCU delay) under
+ * that rwsem held for writing and the hugetlb VMA lock, not under this
+ * mm's mmap lock.  mmap_lock before i_mmap_rwsem is the kernel's order
+ * (mm/rmap.c).
+ */
+static struct address_space *ptscope_vma_shared_tables(struct vm_area_struct *vma)
+{
+	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) ||
+	    !vma->vm_file)
+		return NULL;
+	return vma->vm_file->f_mapping;
+}
+
+/*
+ * Called with the mmap lock held; returns the callbacks' verdict.  For a
+ * shared hugetlb mapping, i_mmap_rwsem is held for reading across the
+ * VMA's part of the chunk (and its callbacks, which therefore must not
+ * allocate there: none does).
+ */
 static int ptscope_walk_one_vma(struct ptscope_walk *w,
 				struct vm_area_struct *vma, unsigned long end)
 {
 	unsigned long vend = min(vma->vm_end, end);
+	struct address_space *mapping;
 	int ret;
 
+	if (w->in_vma && !ptscope_vma_unchanged(w, vma)) {
+		w->in_vma = false;
+		/*
+		 * Per-VMA aggregates must describe one VMA: walk whatever
+		 * now starts where the changed one did from its start (a
+		 * few times at most, so a target that never stops changing
+		 * cannot hold the walk back).
+		 */
+		if (w->ops->restart_changed_vma &&
+		    w->vma_restarts < PTSCOPE_VMA_RESTARTS &&
+		    w->vma_start_addr < w->cursor) {
+			w->vma_restarts++;
+			w->cursor = w->vma_start_addr;
+			return 0;
+		}
+	}
 	ptscope_set_vma(w, vma);
 	w->budget--;
-	if (!w->in_vma || w->vma_start_addr != vma->vm_start) {
+	if (!w->in_vma) {
 		w->in_vma = true;
 		w->vma_start_addr = vma->vm_start;
+		w->vma_end_addr = vma->vm_end;
+		w->vma_flags = vma->vm_flags;
+		w->vma_pgoff = vma->vm_pgoff;
+		w->vma_file = vma->vm_file;
 		memset(&w->vma_tables, 0, sizeof(w->vma_tables));
 		memset(w->vma_last_table, 0, sizeof(w->vma_last_table));
 		if (w->ops->vma_start) {
@@ -799,11 +916,17 @@ static int ptscope_walk_one_vma(struct ptscope_walk *w,
 		}
 	}
 
+	mapping = ptscope_vma_shared_tables(vma);
+	if (mapping)
+		i_mmap_lock_read(mapping);
 	ret = ptscope_walk_vma(w, vend);
+	if (mapping)
+		i_mmap_unlock_read(mapping);
 	if (ret || w->cursor < vend)
 		return ret;
 
 	w->in_vma = false;
+	w->vma_restarts = 0;
 	if (w->ops->vma_end) {
 		w->next = vend;
 		ret = w->ops->vma_end(w, vma);
@@ -853,6 +976,7 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 	w->cursor = start;
 	w->next = start;
 	w->in_vma = false;
+	w->vma_restarts = 0;
 	if (start >= end)
 		return 0;
 
@@ -879,6 +1003,8 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 
 			mmap_read_unlock(mm);
 			ptscope_walk_pause(mm, writer_waits);
+			ptscope_test_delay_at(PTSCOPE_TP_LOCK_DROPPED,
+					      w->cursor);
 			if (fatal_signal_pending(current) ||
 			    mmap_read_lock_killable(mm)) {
 				w->next = w->cursor;
@@ -1361,9 +1487,18 @@ again:
 		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_NONE);
 		return;
 	}
-	if (huge_level == PTSCOPE_LEVEL_PMD ||
-	    !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
-	    pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd)) {
+	if (ptscope_pmd_is_leaf(pmd, huge_level)) {
+		/* Decode a whole value: see ptscope_read_huge_leaf(). */
+		spinlock_t *ptl = pmd_lock(mm, pmdp);
+
+		pmd = ptscope_pmdp_get_lockless(pmdp);
+		spin_unlock(ptl);
+		if (pmd_none(pmd) || !ptscope_pmd_is_leaf(pmd, huge_level)) {
+			if (++tries < 16)
+				goto again;
+			ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
+			return;
+		}
 		ptscope_decode_pmd(pmd, show_pfn, &l->e);
 		ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
 		return;
@@ -1435,8 +1570,18 @@ static void ptscope_vtop_walk(struct mm_struct *mm, struct ptscope_vtop *v,
 		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_NONE);
 		return;
 	}
-	if (huge_level == PTSCOPE_LEVEL_PUD || ptscope_pud_leaf(pud) ||
-	    pud_devmap(pud)) {
+	if (ptscope_pud_is_leaf(pud, huge_level)) {
+		spin_lock(&mm->page_table_lock);
+		pud = READ_ONCE(*pudp);
+		spin_unlock(&mm->page_table_lock);
+		if (pud_none(pud) || !ptscope_pud_is_leaf(pud, huge_level)) {
+			/* Zapped or split since: one look is all vtop takes. */
+			ptscope_decode_none(PTSCOPE_LEVEL_PUD, &l->e);
+			ptscope_vtop_stop(v, pud_none(pud) ?
+					  PTSCOPE_VTOP_STOP_NONE :
+					  PTSCOPE_VTOP_STOP_BAD);
+			return;
+		}
 		ptscope_decode_pud(pud, show_pfn, &l->e);
 		ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
 		return;
@@ -1464,10 +1609,16 @@ int ptscope_vtop(struct mm_struct *mm, unsigned long addr, bool show_pfn,
 		return -EINTR;
 	vma = vma_lookup(mm, addr);
 	if (vma) {
+		struct address_space *mapping = ptscope_vma_shared_tables(vma);
+
 		v->vm_start = vma->vm_start;
 		v->vm_end = vma->vm_end;
 		v->vm_flags = vma->vm_flags;
+		if (mapping)
+			i_mmap_lock_read(mapping);
 		ptscope_vtop_walk(mm, v, ptscope_vma_huge_level(vma), show_pfn);
+		if (mapping)
+			i_mmap_unlock_read(mapping);
 	}
 	mmap_read_unlock(mm);
 	return 0;

@@ -81,6 +81,16 @@ struct ptscope_walk_ops {
 	 */
 	int (*pte_table_locked)(struct ptscope_walk *w, unsigned long addr,
 				pte_t *ptep, unsigned int n);
+	/*
+	 * For visitors whose aggregates describe one VMA (vma_start resets
+	 * them, vma_end reports them): if the VMA in progress changed while
+	 * the mmap lock was dropped (split, shrunk, grown, mprotected,
+	 * replaced), the walk goes back to its start and walks the VMA
+	 * found there afresh, from vma_start (at most a few times per VMA).
+	 * Without it, the walk goes on at the cursor, in whatever VMA is
+	 * there now.
+	 */
+	bool restart_changed_vma;
 };
 
 #define PTSCOPE_WALK_STOPPED	1
@@ -123,7 +133,11 @@ struct ptscope_walk {
 	bool in_vma;			/* vma_start called, vma_end not yet */
 	bool anon;			/* current VMA is anonymous */
 	u8 huge_level;			/* hugetlb leaf level, or LEVEL_NONE */
-	unsigned long vma_start_addr;	/* vm_start of the current VMA */
+	u8 vma_restarts;		/* of the VMA in progress */
+	/* The VMA in progress, as found at vma_start. */
+	unsigned long vma_start_addr, vma_end_addr, vma_pgoff;
+	vm_flags_t vma_flags;
+	const struct file *vma_file;
 	u64 last_table[__PTSCOPE_LEVEL_CNT];
 	u64 vma_last_table[__PTSCOPE_LEVEL_CNT];
 };

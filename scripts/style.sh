@@ -43,20 +43,28 @@ base_ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 # shellcheck disable=SC2046
 check "module" "$base_ignore" $(ls module/*.c module/*.h module/uapi/*.h | grep -v compat.h)
 check "compat.h" "$base_ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON" module/compat.h
+# shellcheck disable=SC2046
+check "test modules" "$base_ignore" $(ls tests/modules/*/*.c)
 
 for kdir in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
 	rel=$(basename "$(dirname "$kdir")")
 	out_dir=$top/build/style/$rel
-	rm -rf "$out_dir"
-	if out=$(make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir" C=2 2>&1) &&
-		! echo "$out" | grep -E 'warning|error' | grep -v 'Skipping BTF'; then
-		echo "PASS: W=1 + sparse build, $rel"
-		pass=$((pass + 1))
-	else
-		echo "$out" | grep -v 'Skipping BTF'
-		echo "FAIL: W=1 + sparse build, $rel"
-		fail=$((fail + 1))
-	fi
+	rm -rf "$out_dir" "$out_dir-test"
+	# The production build, and the test build with its delay points.
+	for hooks in "" PTSCOPE_TEST_HOOKS=y; do
+		what="W=1 + sparse build${hooks:+ (test build)}, $rel"
+		# shellcheck disable=SC2086
+		if out=$(make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir${hooks:+-test}" \
+			C=2 $hooks 2>&1) &&
+			! echo "$out" | grep -E 'warning|error' | grep -v 'Skipping BTF'; then
+			echo "PASS: $what"
+			pass=$((pass + 1))
+		else
+			echo "$out" | grep -v 'Skipping BTF'
+			echo "FAIL: $what"
+			fail=$((fail + 1))
+		fi
+	done
 done
 
 echo "$pass passed, $fail failed"

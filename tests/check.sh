@@ -5,7 +5,8 @@
 #   2. the module's style bar: checkpatch, W=1 and sparse (scripts/style.sh)
 #   3. tests of the VM runner itself (tests/runner)
 #   4. the VM suite (tests/vm) on Debian's 6.1 and 6.12 kernels, each with
-#      4- and 5-level paging, then the walker suite as uid 1000
+#      4- and 5-level paging, the race tests on a test build of the module
+#      (scripts/vm --test-hooks), then the walker suite as uid 1000
 #
 # Each stage's own summary is folded into the total; a stage that dies
 # without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12"
@@ -104,6 +105,10 @@ if [ "$debug" = 1 ]; then
 		run-suite.sh --run "${reliability[@]}"
 	run_stage "debug walker suite as uid 1000, $series" dvm --levels 4 --user -- \
 		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh walk privilege
+	# The race windows, widened by a test build's delay points: KASAN
+	# and lockdep are the oracles of the memory-safety cases.
+	run_stage "debug race tests (test build), $series" dvm --test-hooks -- \
+		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh test-race
 	finish
 	exit
 fi
@@ -128,6 +133,14 @@ if [ "$host_only" = 0 ]; then
 		run_stage "reliability (stress, unload, fuzz), $k, $l-level" \
 			scripts/vm -q --kernel "$k" --levels "$l" -- \
 			run-suite.sh --run "${reliability[@]}"
+	done
+	# The race tests with a test build's delay points (module/testhook.h);
+	# the production runs above skip the cases that need them.
+	for k in $kernels; do
+		[ $# -eq 0 ] || [[ " $* " == *race* ]] || continue
+		run_stage "race tests (test build), $k, 5-level" \
+			scripts/vm -q --test-hooks --kernel "$k" --levels 5 -- \
+			run-suite.sh test-race
 	done
 	# The root runs already check the unprivileged side in children that
 	# drop to uid 1000; these run the walker suite as that user outright.
