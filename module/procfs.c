@@ -67,13 +67,15 @@
  * interruptible, and its holder only ever refills the buffer (a bounded
  * walk under a killable mmap lock), or swaps in a selection.
  *
- * What stays the kernel's: a read stuck in a userfaultfd fault is inside
- * a proc op, and remove_proc_subtree() at module exit waits for every
- * proc op in flight (proc_entry_rundown(), uninterruptibly).  So rmmod
- * waits until the monitor resolves the fault, the reader is signalled
- * (handle_userfault() sleeps TASK_INTERRUPTIBLE for kernel-mode faults,
- * and the copy then fails with -EFAULT), or the userfaultfd is closed.  A
- * userfaultfd that traps kernel faults needs CAP_SYS_PTRACE,
+ * What stays the kernel's, as for any read() into userfaultfd memory: a
+ * kernel-mode fault ends only when the monitor resolves it, the
+ * userfaultfd is closed, or the reader gets a fatal signal (x86's
+ * fault_signal_pending() ignores other signals in kernel mode; after one,
+ * handle_userfault() returns at once and the fault is retried, so the
+ * reader spins until then).  The stuck read is inside a proc op, and
+ * remove_proc_subtree() at module exit waits for every proc op in flight
+ * (proc_entry_rundown(), uninterruptibly): rmmod waits for the same
+ * events.  A userfaultfd that traps kernel faults needs CAP_SYS_PTRACE,
  * vm.unprivileged_userfaultfd=1 or access to /dev/userfaultfd; with
  * UFFD_USER_MODE_ONLY the copy fails at once.  tests/vm/test-procfs-uffd.c
  * checks all of this.
@@ -598,14 +600,15 @@ static int ptscope_take(struct ptscope_pfile *pf, struct ptscope_chunk *c,
 
 /*
  * The copy-out of @c stopped with @left bytes not copied (a bad address,
- * or a fault that a signal interrupted, e.g. in a userfaultfd range).
+ * or a userfaultfd fault ended by a fatal signal).
  * Put them back so that the next read() returns them, unless the report
  * moved on meanwhile: after a write they belong to a report nobody wants;
  * after another read took text past them, the report has a gap and ends
  * with -EIO rather than look whole.
  *
- * Killable, not interruptible: the signal that ended the copy is likely
- * still pending, and the lock is only ever held for one refill.
+ * Killable, not interruptible: the signal that ended the copy may still
+ * be pending, and the lock is only ever held for one refill.  A reader
+ * being killed takes an uncontended lock all the same (fast path).
  */
 static void ptscope_give_back(struct ptscope_pfile *pf,
 			      const struct ptscope_chunk *c, size_t left)
