@@ -55,6 +55,31 @@
  * held across read() calls, and the file pins only the mm_struct (mmgrab),
  * not the target's memory.
  *
+ * Locking.  Copying to user memory can wait for as long as user space
+ * likes: a destination registered with userfaultfd waits in
+ * handle_userfault() until its monitor resolves the fault.  So neither the
+ * target's mmap lock nor pf->lock is ever held across copy_to_user() or
+ * memdup_user_nul().  A read takes text from the file's buffer into its
+ * own under pf->lock, drops it and copies out; if the copy stops short, it
+ * puts the rest back (ptscope_give_back()).  Concurrent reads of one file
+ * share one stream, each taking the next text; a write while a read is
+ * copying out starts a new report at once.  Every wait for pf->lock is
+ * interruptible, and its holder only ever refills the buffer (a bounded
+ * walk under a killable mmap lock), or swaps in a selection.
+ *
+ * What stays the kernel's, as for any read() into userfaultfd memory: a
+ * kernel-mode fault ends only when the monitor resolves it, the
+ * userfaultfd is closed, or the reader gets a fatal signal (x86's
+ * fault_signal_pending() ignores other signals in kernel mode; after one,
+ * handle_userfault() returns at once and the fault is retried, so the
+ * reader spins until then).  The stuck read is inside a proc op, and
+ * remove_proc_subtree() at module exit waits for every proc op in flight
+ * (proc_entry_rundown(), uninterruptibly): rmmod waits for the same
+ * events.  A userfaultfd that traps kernel faults needs CAP_SYS_PTRACE,
+ * vm.unprivileged_userfaultfd=1 or access to /dev/userfaultfd; with
+ * UFFD_USER_MODE_ONLY the copy fails at once.  tests/vm/test-procfs-uffd.c
+ * checks all of this.
+ *
  * stats is cat-able: "name value" lines, system-wide first, then one
  * "[pid N]" section per watched process.  Writing one command changes
  * state (opener and writer both need CAP_SYS_ADMIN or CAP_PERFMON):
@@ -107,7 +132,10 @@ enum ptscope_pkind {
 };
 
 struct ptscope_pfile {
-	/* Serialises read() and write() on this open file. */
+	/*
+	 * Guards everything below.  Never held across a copy to or from
+	 * user memory (see "Locking" at the top).
+	 */
 	struct mutex lock;
 	enum ptscope_pkind kind;
 
@@ -124,8 +152,15 @@ struct ptscope_pfile {
 	bool header_done;
 	bool eof;
 	int err;			/* to return by the next read() */
-	char *buf;
+	char *buf;			/* the report text, filled by refill */
 	size_t len, off;
+	/*
+	 * @gen changes whenever text is taken from @buf or the report
+	 * restarts, @sel_gen whenever a write selects anew: a read whose
+	 * copy-out failed gives its text back only if neither changed.
+	 */
+	u64 gen;
+	u64 sel_gen;
 	struct ptscope_walk walk;
 	struct ptscope_coalescer co;
 	struct ptscope_vma_stats vs;
@@ -507,38 +542,41 @@ static int ptscope_refill(struct ptscope_pfile *pf)
 	return ret;
 }
 
-static ssize_t ptscope_proc_read(struct file *file, char __user *ubuf,
-				 size_t count, loff_t *ppos)
-{
-	struct ptscope_pfile *pf = file->private_data;
-	size_t done = 0;
-	int ret = 0;
+/*
+ * A read's share of the report: text taken from pf->buf under pf->lock
+ * into the read's own buffer, to be copied out with no lock held.
+ */
+struct ptscope_chunk {
+	char *buf;
+	size_t size;		/* of buf */
+	size_t n;		/* bytes taken */
+	u64 gen, sel_gen;	/* pf's generations right after the take */
+};
 
-	/* pf->lock: this file's selection, cursor and buffer (not the mm). */
-	if (mutex_lock_interruptible(&pf->lock))
-		return -EINTR;
+/*
+ * Take up to @want bytes of the report into @c, refilling pf->buf from
+ * the cursor as needed.  Called with pf->lock held.  Returns 0 with
+ * c->n == 0 at the end of the report, or an error to return when @done
+ * (bytes this read already copied) is 0.
+ */
+static int ptscope_take(struct ptscope_pfile *pf, struct ptscope_chunk *c,
+			size_t want, size_t done)
+{
+	int ret;
+
+	c->n = 0;
 	if (pf->err) {
+		if (done)
+			return 0;	/* say it on the next read() */
 		ret = pf->err;
 		pf->err = 0;
-		goto out;
+		return ret;
 	}
-	while (done < count) {
-		size_t n;
-
-		if (pf->off < pf->len) {
-			n = min(count - done, pf->len - pf->off);
-			if (copy_to_user(ubuf + done, pf->buf + pf->off, n)) {
-				ret = -EFAULT;
-				break;
-			}
-			pf->off += n;
-			done += n;
-			continue;
-		}
+	while (pf->off >= pf->len) {
 		if (pf->eof)
-			break;
+			return 0;
 		if (done && fatal_signal_pending(current))
-			break;
+			return 0;
 		ret = ptscope_refill(pf);
 		if (ret) {
 			/*
@@ -547,13 +585,87 @@ static ssize_t ptscope_proc_read(struct file *file, char __user *ubuf,
 			 * cut short would look like a whole one.
 			 */
 			pf->eof = true;
-			if (done)
-				pf->err = ret;
+			if (!done)
+				return ret;
+			pf->err = ret;
+			return 0;
+		}
+	}
+	c->n = min(want, pf->len - pf->off);
+	memcpy(c->buf, pf->buf + pf->off, c->n);
+	pf->off += c->n;
+	c->gen = ++pf->gen;
+	c->sel_gen = pf->sel_gen;
+	return 0;
+}
+
+/*
+ * The copy-out of @c stopped with @left bytes not copied (a bad address,
+ * or a userfaultfd fault ended by a fatal signal).
+ * Put them back so that the next read() returns them, unless the report
+ * moved on meanwhile: after a write they belong to a report nobody wants;
+ * after another read took text past them, the report has a gap and ends
+ * with -EIO rather than look whole.
+ *
+ * Killable, not interruptible: the signal that ended the copy may still
+ * be pending, and the lock is only ever held for one refill.  A reader
+ * being killed takes an uncontended lock all the same (fast path).
+ */
+static void ptscope_give_back(struct ptscope_pfile *pf,
+			      const struct ptscope_chunk *c, size_t left)
+{
+	if (mutex_lock_killable(&pf->lock))
+		return;
+	if (pf->sel_gen != c->sel_gen)
+		goto out;
+	if (pf->gen == c->gen) {
+		/* Nothing was taken or refilled since: the text is there. */
+		pf->off -= left;
+		goto out;
+	}
+	pf->off = pf->len;
+	pf->eof = true;
+	pf->err = -EIO;
+out:
+	mutex_unlock(&pf->lock);
+}
+
+static ssize_t ptscope_proc_read(struct file *file, char __user *ubuf,
+				 size_t count, loff_t *ppos)
+{
+	struct ptscope_pfile *pf = file->private_data;
+	struct ptscope_chunk c = { };
+	size_t done = 0, left;
+	int ret = 0;
+
+	if (!count)
+		return 0;
+	/*
+	 * The read's own buffer: copy_to_user() may wait as long as user
+	 * space likes (userfaultfd), so it copies from here, unlocked.
+	 */
+	c.size = min_t(size_t, count, PTSCOPE_BUF_SIZE);
+	c.buf = kvmalloc(c.size, GFP_KERNEL);
+	if (!c.buf)
+		return -ENOMEM;
+	while (done < count) {
+		if (mutex_lock_interruptible(&pf->lock)) {
+			ret = -EINTR;
+			break;
+		}
+		ret = ptscope_take(pf, &c, min(count - done, c.size), done);
+		mutex_unlock(&pf->lock);
+		if (ret || !c.n)
+			break;
+		left = copy_to_user(ubuf + done, c.buf, c.n);
+		done += c.n - left;
+		if (left) {
+			ptscope_give_back(pf, &c, left);
+			ret = -EFAULT;
 			break;
 		}
 	}
-out:
-	mutex_unlock(&pf->lock);
+	kvfree(c.buf);
 	return done ? done : ret;
 }
 
@@ -679,7 +791,11 @@ static ssize_t ptscope_proc_write(struct file *file, const char __user *ubuf,
 	mmgrab(mm);
 	mmput(mm);
 
-	/* Swap the selection in atomically with respect to read(). */
+	/*
+	 * Swap the selection in atomically with respect to read(); a read
+	 * copying out text of the old selection holds no lock and keeps
+	 * nothing of it but its own copy (sel_gen tells it so).
+	 */
 	if (mutex_lock_interruptible(&pf->lock)) {
 		mmdrop(mm);
 		return -EINTR;
@@ -693,6 +809,7 @@ static ssize_t ptscope_proc_write(struct file *file, const char __user *ubuf,
 	pf->holes = sel.holes;
 	pf->show_pfn = show_pfn;
 	pf->selected = true;
+	pf->sel_gen++;
 	ptscope_pf_reset(pf);
 	mutex_unlock(&pf->lock);
 	if (old)
