@@ -2,6 +2,19 @@
 /*
  * access.c: who may inspect whom, and who may see physical frames.  The rule
  * is documented in access.h; netlink and procfs both go through here.
+ *
+ * What protects each step of ptscope_target_mm():
+ *  - the pid number is resolved to a task once (find_get_pid(),
+ *    get_pid_task()); from then on the task is pinned by its reference,
+ *    and every credential is checked against that task, never against a
+ *    second lookup of the number, which may have been reused;
+ *  - the task's signal->exec_update_lock, for reading, across taking its
+ *    mm and checking the credentials, as mm_access() does: exec installs
+ *    the new mm (exec_mmap()) before commit_creds() switches credentials
+ *    and makes a setuid image non-dumpable, all under that lock for
+ *    writing, so the mm and the credentials we see belong together;
+ *  - RCU, for reading the target's credentials (__task_cred()).
+ * The caller gets the mm with an mmget() reference and no lock held.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

@@ -10,19 +10,36 @@
  *  - mmap_read_lock (killable) of the target: held for bounded chunks only.
  *    While it is held no VMA we found can be unmapped, and munmap frees
  *    page tables only for ranges outside every VMA, so pgd, p4d, pud and pmd
- *    tables under a VMA stay allocated.  Upper entries are read once with
+ *    tables under a VMA stay allocated (but for shared hugetlb pmd tables,
+ *    below).  Upper entries are read once with
  *    READ_ONCE() and the snapshot is what we descend through.
+ *    The VMA itself may change while the lock is dropped between chunks:
+ *    the walk knows the VMA in progress by its bounds, flags, offset and
+ *    file, and per-VMA reports walk a changed one again from its start
+ *    (restart_changed_vma in walk.h).
+ *  - i_mmap_rwsem of the file, for reading, across a shared hugetlb VMA's
+ *    part of a chunk: hugetlb shares pmd tables between the mms mapping
+ *    a file, and huge_pmd_unshare() drops one (and the last user frees
+ *    it, with no RCU delay) under that rwsem for writing, not under our
+ *    mmap lock.  mmap_lock, then i_mmap_rwsem, then the page-table locks
+ *    is the kernel's order (mm/rmap.c).
  *  - RCU + the PTE-table lock (PTL), for PTE tables only: since 6.5 a PTE
  *    table can be freed under mmap_read_lock (khugepaged collapse,
- *    MADV_COLLAPSE) through RCU.  As __pte_offset_map_lock() does, we take a
- *    lockless pmd snapshot, enter RCU, lock the table's PTL, check that the
- *    pmd still points at the same table and only then copy its entries out.
- *    PTL and RCU are dropped before any visitor runs, except
- *    pte_table_locked(), which reads the one table in place under them
- *    and never sleeps (aggregators, and coalescing dumps, which only
- *    write to a buffer that is already there).
- *  - the pmd lock (pmd leaves) or mm->page_table_lock (pud leaves), held
- *    only to read a huge leaf's page mapcount while the leaf cannot change.
+ *    MADV_COLLAPSE, empty-table reclaim) through RCU (pte_free_defer()).
+ *    As __pte_offset_map_lock() does, we classify a lockless pmd
+ *    snapshot, enter RCU, read the pmd again and go on only if it still
+ *    names the same table (from that read on, RCU keeps the table and its
+ *    PTL allocated), lock the PTL, check the pmd once more and only then
+ *    read the entries (ptscope_with_pte_table()).  PTL and RCU are dropped
+ *    before any visitor runs, except pte_table_locked(), which reads the
+ *    one table in place under them and never sleeps (aggregators, and
+ *    coalescing dumps, which only write to a buffer that is already there).
+ *  - the pmd lock (pmd leaves) or mm->page_table_lock (pud leaves): a huge
+ *    leaf is decoded only from a value read under it.  THP split,
+ *    MADV_FREE and NUMA hinting rewrite a pmd in steps under that lock
+ *    (pmdp_invalidate() leaves a present THP looking like a swap entry
+ *    until set_pmd_at()); under it the value is whole, and its page's
+ *    mapcount means something (ptscope_read_huge_leaf()).
  *
  * The chunk budget: each populated PTE table or huge leaf costs
  * PTRS_PER_PTE, each empty or skipped entry and each VMA costs 1, and a
