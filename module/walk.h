@@ -9,8 +9,10 @@
  * Locking, as seen by a visitor:
  *  - every callback runs with the target's mmap_read_lock held, and with no
  *    spinlock and no RCU read section held (except pte_table_locked(),
- *    see below): it may sleep and allocate, but it must not take (or
- *    drop) the target's mmap lock;
+ *    see below): it may sleep, but it must not take (or drop) the
+ *    target's mmap lock.  In a shared hugetlb VMA, leaf() also runs with
+ *    the file's i_mmap_rwsem held for reading (walk.c), so it must not
+ *    allocate with reclaim (GFP_KERNEL) either; no visitor does;
  *  - between callbacks the walker may drop the mmap lock and reschedule
  *    (it asks whether a writer waits, the CPU is wanted or a fatal signal
  *    is pending after every populated PTE table, every 2 MiB of mapped
