@@ -22,7 +22,8 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/user_namespace.h>
-#include <linux/workqueue.h>
+#include <linux/completion.h>
+#include <linux/kthread.h>
 
 #include "access.h"
 #include "testhook.h"
@@ -171,45 +172,53 @@ static int ptscope_pagemap_open_as(struct pid *pid, struct mm_struct *mm,
 	return err;
 }
 
-struct ptscope_verdict_work {
-	struct work_struct work;
+struct ptscope_verdict_req {
 	struct pid *pid;
 	struct mm_struct *mm;
 	const struct cred *cred;
 	int err;
+	struct completion done;
 };
 
-static void ptscope_verdict_fn(struct work_struct *work)
+static int ptscope_verdict_thread(void *arg)
 {
-	struct ptscope_verdict_work *w =
-		container_of(work, struct ptscope_verdict_work, work);
+	struct ptscope_verdict_req *r = arg;
 
-	w->err = ptscope_pagemap_open_as(w->pid, w->mm, w->cred);
+	/*
+	 * Real credentials, not just override_creds(): Landlock judges the
+	 * ptrace subject by __task_cred(current), the objective cred.  A
+	 * kernel thread may take user credentials (umh does the same).
+	 */
+	commit_creds((struct cred *)get_cred(r->cred));
+	r->err = ptscope_pagemap_open_as(r->pid, r->mm, r->cred);
+	kthread_complete_and_exit(&r->done, 0);
 }
 
 /*
- * ptrace lets a thread group read itself without asking any LSM, and it
- * tells by current, not by credentials.  So when a stored credential (a
- * sandboxed opener's) is checked against the writer's own process, the
- * open must run in another task, a kworker, or the opener's LSM verdict
- * would be skipped and it could read the writer through its descriptor.
+ * The kernel's verdict for @cred.  For current's own credentials the open
+ * runs here.  A stored credential (an opener's) is checked from a
+ * short-lived kernel thread running with it as its real credentials:
+ * override_creds() alone would leave Landlock deciding by the caller's
+ * real credentials, and ptrace lets current's own thread group in without
+ * asking any LSM, so a sandboxed opener could read the writer's process.
  */
-static int ptscope_pagemap_verdict(struct pid *pid, struct task_struct *task,
-				   struct mm_struct *mm,
+static int ptscope_pagemap_verdict(struct pid *pid, struct mm_struct *mm,
 				   const struct cred *cred)
 {
-	struct ptscope_verdict_work w = {
+	struct ptscope_verdict_req r = {
 		.pid = pid, .mm = mm, .cred = cred,
 	};
+	struct task_struct *t;
 
-	if (!same_thread_group(task, current))
+	if (cred == current_cred())
 		return ptscope_pagemap_open_as(pid, mm, cred);
 
-	INIT_WORK_ONSTACK(&w.work, ptscope_verdict_fn);
-	queue_work(system_unbound_wq, &w.work);
-	flush_work(&w.work);
-	destroy_work_on_stack(&w.work);
-	return w.err;
+	init_completion(&r.done);
+	t = kthread_run(ptscope_verdict_thread, &r, "ptscope-access");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	wait_for_completion(&r.done);
+	return r.err;
 }
 
 /*
@@ -270,10 +279,9 @@ static int ptscope_kernel_verdict(struct pid *pid, struct task_struct *task,
 	int err = 0;
 
 	if (cred != current_cred() || !same_thread_group(task, current))
-		err = ptscope_pagemap_verdict(pid, task, mm, cred);
-	if (!err && cred2 && (cred2 != current_cred() ||
-			      !same_thread_group(task, current)))
-		err = ptscope_pagemap_verdict(pid, task, mm, cred2);
+		err = ptscope_pagemap_verdict(pid, mm, cred);
+	if (!err && cred2)
+		err = ptscope_pagemap_verdict(pid, mm, cred2);
 	if (!err) {
 		/* Still attached: the pid the open looked up was our task. */
 		rcu_read_lock();

@@ -147,6 +147,8 @@ static pid_t spawn_sleeper(uid_t uid)
 	if (pid == 0) {
 		if (uid && (setresgid(uid, uid, uid) || setresuid(uid, uid, uid)))
 			_exit(1);
+		/* Changing uids made us non-dumpable; a plain process is. */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 		for (;;)
 			pause();
 	}
@@ -454,6 +456,7 @@ static void yama_user(void *arg)
 		pt_fail("yama: dropping to uid 1000: %s", strerror(errno));
 		return;
 	}
+	prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	child = spawn_sleeper(0);
 	snprintf(what, sizeof(what), "yama %d: uid 1000 -> uid 1000 non-descendant",
 		 a->scope);
