@@ -363,7 +363,7 @@ struct mm_struct *ptscope_target_mm(pid_t nr, const struct cred *cred,
 		if (err != -EAGAIN)
 			goto err_task;
 		if (++tries == PTSCOPE_ACCESS_TRIES) {
-			msg = "the process kept changing (exec) while its access was checked; try again";
+			msg = "the process kept exec-ing during the access check; try again";
 			goto err_task;
 		}
 	}

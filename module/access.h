@@ -17,8 +17,11 @@
  *
  * On top of that rule, every inspection of another process must also
  * pass the kernel's own: ptscope opens PID/pagemap, in a procfs mount of
- * its own, under each credential being checked (override_creds()), and
- * refuses unless the open succeeds and pinned the same mm.  That runs
+ * its own, as each credential being checked (the caller's in the caller;
+ * a stored opener's from a short-lived kthread holding it as its real
+ * credentials, because Landlock judges by __task_cred(current) and ptrace
+ * lets current's own threads in unasked), and refuses unless the open
+ * succeeds and pinned the same mm.  That runs
  * mm_access(PTRACE_MODE_READ_FSCREDS) and so security_ptrace_access_check()
  * (AppArmor, SELinux, Landlock, Smack; Yama only restricts ATTACH), plus
  * the file's DAC and LSM open checks, none of which a module can call
