@@ -15,8 +15,21 @@
  *  - PFNs, swap offsets and the PFN bits of raw entries are shown only to a
  *    caller with CAP_SYS_ADMIN in the initial user namespace.
  *
- * LSM ptrace hooks (Yama, SELinux) are not consulted:
- * security_ptrace_access_check() is not exported either.
+ * On top of that rule, every inspection of another process must also
+ * pass the kernel's own: ptscope opens PID/pagemap, in a procfs mount of
+ * its own, as each credential being checked (the caller's in the caller;
+ * a stored opener's from a short-lived kthread holding it as its real
+ * credentials, because Landlock judges by __task_cred(current) and ptrace
+ * lets current's own threads in unasked), and refuses unless the open
+ * succeeds and pinned the same mm.  That runs
+ * mm_access(PTRACE_MODE_READ_FSCREDS) and so security_ptrace_access_check()
+ * (AppArmor, SELinux, Landlock, Smack; Yama only restricts ATTACH), plus
+ * the file's DAC and LSM open checks, none of which a module can call
+ * directly.  ptscope therefore allows a subset of what pagemap allows:
+ * the same set, except that a process may always inspect itself.
+ * Capability checks on a stored credential also run under
+ * override_creds(), so LSM capable hooks see them (as file_ns_capable()
+ * would).
  */
 #ifndef _PTSCOPE_ACCESS_H
 #define _PTSCOPE_ACCESS_H
@@ -39,8 +52,10 @@ struct mm_struct;
  * On failure returns ERR_PTR():
  *   -EINVAL  pid out of range, or a kernel thread (no mm)
  *   -ESRCH   no such pid, or the process is exiting or a zombie
- *   -EPERM   a credential may not inspect the target
+ *   -EPERM   a credential may not inspect the target (ptscope's rule or
+ *            the kernel's pagemap verdict, LSMs included)
  *   -EINTR   a fatal signal while waiting for an exec to finish
+ *   -EAGAIN  the target exec'd during every attempt to check it
  * and, if @why is not NULL, points *@why at a short static message fit for
  * an extack or a log line.  May sleep; call without locks held.
  */
@@ -57,5 +72,9 @@ bool ptscope_cred_sees_pfn(const struct cred *cred);
 
 /* Whether @cred may switch statistics or change the watch list. */
 bool ptscope_cred_may_trace(const struct cred *cred);
+
+/* The procfs mount ptscope_target_mm() asks for pagemap's verdict. */
+int ptscope_access_init(void);
+void ptscope_access_exit(void);
 
 #endif /* _PTSCOPE_ACCESS_H */

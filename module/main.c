@@ -11,6 +11,7 @@
 #include <linux/init.h>
 #include <linux/printk.h>
 
+#include "access.h"
 #include "internal.h"
 #include "stats.h"
 
@@ -18,6 +19,9 @@ static int __init ptscope_init(void)
 {
 	int err;
 
+	err = ptscope_access_init();
+	if (err)
+		goto err_access;
 	err = ptscope_stats_init();
 	if (err)
 		goto err_stats;
@@ -37,6 +41,8 @@ err_netlink:
 err_procfs:
 	ptscope_stats_exit();
 err_stats:
+	ptscope_access_exit();
+err_access:
 	return err;
 }
 
@@ -51,6 +57,7 @@ static void __exit ptscope_exit(void)
 	ptscope_netlink_exit();
 	ptscope_procfs_exit();
 	ptscope_stats_exit();
+	ptscope_access_exit();
 	pr_info("unloaded\n");
 }
 
