@@ -850,9 +850,10 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 	end = min_t(unsigned long, end, TASK_SIZE_MAX);
 	start &= PAGE_MASK;
 	end = PAGE_ALIGN(end);
+	if (!w->keep_vma || start != w->next)
+		w->in_vma = false;
 	w->cursor = start;
 	w->next = start;
-	w->in_vma = false;
 	if (start >= end)
 		return 0;
 
