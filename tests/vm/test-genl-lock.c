@@ -189,9 +189,44 @@ static int sum_cb(const struct nlmsghdr *nh, void *arg)
 	return 0;
 }
 
+/*
+ * A vmas dump: the big zero-page VMA must come exactly once, with every
+ * page counted once although its walk spans many dumpit calls.
+ */
+struct vma_seen {
+	int big;
+	uint64_t zero, pte_tables;
+};
+
+static int vma_cb(const struct nlmsghdr *nh, void *arg)
+{
+	struct vma_seen *v = arg;
+
+	pt_nl_for_each(a, pt_nl_msg_attrs(nh), pt_nl_msg_len(nh)) {
+		const struct nlattr *tb[PTSCOPE_VMA_MAX + 1] = { 0 };
+		const struct nlattr *st[PTSCOPE_STAT_MAX + 1] = { 0 };
+		uint64_t len;
+
+		if ((a->nla_type & NLA_TYPE_MASK) != PTSCOPE_A_VMA ||
+		    !pt_nl_parse_nest(a, tb, PTSCOPE_VMA_MAX))
+			continue;
+		len = pt_nl_u64(tb[PTSCOPE_VMA_END]) -
+		      pt_nl_u64(tb[PTSCOPE_VMA_START]);
+		if (len != zero_pages * PG || !tb[PTSCOPE_VMA_STATS] ||
+		    !pt_nl_parse_nest(tb[PTSCOPE_VMA_STATS], st,
+				      PTSCOPE_STAT_MAX))
+			continue;
+		v->big++;
+		v->zero = pt_nl_u64(st[PTSCOPE_STAT_ZERO]);
+		v->pte_tables = pt_nl_u64(st[PTSCOPE_STAT_TABLES_PTE]);
+	}
+	return 0;
+}
+
 struct walker {
 	bool doit;		/* a module from before GET_SUMMARY was a dump */
-	int summaries, vma_dumps, errors, bad_sums, msgs;
+	int summaries, vma_dumps, errors, bad_sums, bad_vmas, msgs;
+	struct vma_seen last_vma;
 	int first_err;
 	uint64_t max_summary_ns;
 	struct sum_seen last;
@@ -213,6 +248,7 @@ static void *walker_main(void *arg)
 	for (i = 0; !atomic_load(&stop); i++) {
 		struct pt_nl_req r;
 		struct sum_seen s = { 0 };
+		struct vma_seen v = { 0 };
 		bool vmas = i % 3 == 2;
 		uint64_t t0 = now_ns(), dt;
 
@@ -220,7 +256,8 @@ static void *walker_main(void *arg)
 			   PTSCOPE_CMD_GET_SUMMARY,
 			   vmas || !w->doit ? NLM_F_DUMP : 0);
 		pt_nl_put_u32(&r, PTSCOPE_A_PID, target);
-		err = pt_nl_xfer(&nl, &r, vmas ? NULL : sum_cb, &s, &msgs);
+		err = vmas ? pt_nl_xfer(&nl, &r, vma_cb, &v, &msgs) :
+			     pt_nl_xfer(&nl, &r, sum_cb, &s, &msgs);
 		dt = now_ns() - t0;
 		if (err == -EOPNOTSUPP && !vmas && !w->doit) {
 			/* So that the test shows what an old module does. */
@@ -234,6 +271,12 @@ static void *walker_main(void *arg)
 			continue;
 		}
 		if (vmas) {
+			/* Aligned or not, its pages need 512ths of tables. */
+			if (v.big != 1 || v.zero != zero_pages ||
+			    v.pte_tables < zero_pages / 512 ||
+			    v.pte_tables > zero_pages / 512 + 1)
+				w->bad_vmas++;
+			w->last_vma = v;
 			w->vma_dumps++;
 			continue;
 		}
@@ -422,6 +465,15 @@ static void run(void)
 		pt_pass("genl-lock: every summary one nest, rss >= %lu pages, zero >= %lu pages, >= %lu PTE tables",
 			written_pages, zero_pages,
 			(written_pages + zero_pages) / 512);
+
+	if (w.bad_vmas)
+		pt_fail("genl-lock: %d wrong vmas dumps (last: big VMA %d times, zero %" PRIu64 " pages, %" PRIu64 " PTE tables; want once, %lu, %lu or %lu)",
+			w.bad_vmas, w.last_vma.big, w.last_vma.zero,
+			w.last_vma.pte_tables, zero_pages, zero_pages / 512,
+			zero_pages / 512 + 1);
+	else
+		pt_pass("genl-lock: every vmas dump has the %lu MiB VMA once, with its %lu zero pages and %" PRIu64 " PTE tables",
+			zero_mib, zero_pages, w.last_vma.pte_tables);
 
 	if (l.errors)
 		pt_fail("genl-lock: %d load/unload failures (first: %s)",
