@@ -4,12 +4,23 @@
  *
  * Each request becomes an access check (access.c, the same function procfs
  * uses) and a walk with a visitor (walk.c), or a statistics request
- * (stats.c).  Doit commands (info, summary, vtop, stats) answer with one
- * message.  Dumps (vmas, ranges) fill one message per dumpit call and
- * resume by address: the cursor lives in the dump state, the walker takes
- * and drops the target's mmap lock itself, and nothing is locked between
- * messages.  Memory per dump is constant: one
- * walk buffer, whatever the size of the target.
+ * (stats.c).  Doit commands (info, vtop, stats) answer with one message
+ * and walk at most one address.  Everything that walks a whole address
+ * space is a dump (summary, vmas, ranges): one message per dumpit call,
+ * resumed by address.  The cursor lives in the dump state, the walker
+ * takes and drops the target's mmap lock itself, and nothing is locked
+ * between messages.  Memory per dump is constant: one walk buffer,
+ * whatever the size of the target.
+ *
+ * Work per dumpit call is bounded too (PTSCOPE_NL_DUMP_BUDGET), because
+ * the first call runs inside the request's sendmsg: genl_rcv() holds the
+ * generic netlink cb_lock for reading around it, and a family being
+ * registered or unregistered, and behind it every generic netlink request
+ * on the machine, waits for that call to return.  Later calls run from
+ * the requester's recvmsg, under its own socket's dump mutex only.  A
+ * call that spends its budget before its message is full sends what it
+ * has, or just the genl header (a message with no attributes), and the
+ * next call carries on.
  *
  * Like pagemap, a dump reads a live process: it is not an atomic snapshot,
  * and mappings that change during it are reported as found.
@@ -283,28 +294,14 @@ static int ptscope_fill_summary(struct sk_buff *msg, void *arg)
 	return 0;
 }
 
+/*
+ * GET_SUMMARY walks the whole address space, so it is a dump (see the top
+ * of this file); a request without NLM_F_DUMP is refused, with a reason.
+ */
 static int ptscope_nl_get_summary(struct sk_buff *skb, struct genl_info *info)
 {
-	struct ptscope_summary *s;
-	struct mm_struct *mm;
-	int err;
-
-	mm = ptscope_nl_target(skb, info->attrs, info->extack);
-	if (IS_ERR(mm))
-		return PTR_ERR(mm);
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
-	if (!s) {
-		err = -ENOMEM;
-		goto out_mm;
-	}
-	err = ptscope_mm_summary(mm, ptscope_nl_sees_pfn(skb), s);
-	if (!err)
-		err = ptscope_nl_reply(info, PTSCOPE_CMD_GET_SUMMARY,
-				       NLMSG_GOODSIZE, ptscope_fill_summary, s);
-	kfree(s);
-out_mm:
-	mmput(mm);
-	return err;
+	GENL_SET_ERR_MSG(info, "GET_SUMMARY is a dump: send it with NLM_F_DUMP");
+	return -EOPNOTSUPP;
 }
 
 /* ---- ranges and vtop levels: one entry --------------------------------- */
@@ -419,6 +416,14 @@ out_mm:
 /* ---- dumps: vmas and ranges ---------------------------------------------- */
 
 /*
+ * Work one dumpit call may do, in page-table entries looked at: a
+ * populated PTE table visited costs its entries, any other leaf, hole or
+ * VMA costs 1.  32 full PTE tables, 64 MiB of 4 KiB mappings: a fraction
+ * of a millisecond natively, a few under QEMU TCG.
+ */
+#define PTSCOPE_NL_DUMP_BUDGET	(32L * PTRS_PER_PTE)
+
+/*
  * Per-dump state, allocated in .start and freed in .done.  The dump pins
  * only the mm_struct (mmgrab); each dumpit call takes a user reference for
  * the duration of its walk, so a dump never keeps a dead process's memory.
@@ -430,14 +435,52 @@ struct ptscope_nl_dump {
 	unsigned long cursor;		/* resume here */
 	unsigned long end;
 	bool done;
+	/* Called once the walk reached the end: 0, > 0 no room, or < 0. */
+	int (*finish)(struct ptscope_nl_dump *d);
 	struct ptscope_walk walk;
 	struct ptscope_coalescer co;
 	struct ptscope_vma_stats vs;
+	struct ptscope_summary sum;	/* GET_SUMMARY */
+	long budget;			/* work left in this dumpit call */
+	bool budget_stop;		/* the walk stopped for the budget */
 	struct sk_buff *msg;		/* valid inside dumpit only */
 	/* PTSCOPE_RF_PACKED, valid inside dumpit only. */
 	struct nlattr *pages;		/* open PTSCOPE_A_PAGES array */
 	struct ptscope_page *last;	/* its last record */
 };
+
+/*
+ * Charge @cost to this call's budget; true when it is spent.  A visitor
+ * then stops the walk (returns 1 with w->next where to resume) and the
+ * message goes out as it is.
+ */
+static bool ptscope_dump_spend(struct ptscope_nl_dump *d, long cost)
+{
+	d->budget -= cost;
+	if (d->budget > 0)
+		return false;
+	d->budget_stop = true;
+	return true;
+}
+
+/*
+ * The budget stop of a leaf or PTE-table visitor, w->next already set
+ * past what it took.  Walks with a vma_end() visitor do not stop where
+ * the VMA ends: the next call would resume in the next VMA, and vma_end()
+ * would never run for this one; vma_end() stops there instead.
+ */
+static int ptscope_dump_spend_leaf(struct ptscope_walk *w, long cost)
+{
+	struct ptscope_nl_dump *d = w->priv;
+
+	if (!ptscope_dump_spend(d, cost))
+		return 0;
+	if (w->ops->vma_end && w->next >= min(w->vma->vm_end, d->end)) {
+		d->budget_stop = false;
+		return 0;
+	}
+	return 1;
+}
 
 static int ptscope_dump_emit_range(void *priv, const struct ptscope_range *r)
 {
@@ -473,7 +516,7 @@ static int ptscope_dump_range_leaf(struct ptscope_walk *w,
 	ret = ptscope_coalesce_add(&d->co, leaf, w->vma->vm_start);
 	if (ret > 0)
 		w->next = d->co.resume;
-	return ret;
+	return ret ?: ptscope_dump_spend_leaf(w, 1);
 }
 
 /* Under the PTL: emitting puts attributes in the message, no allocation. */
@@ -482,7 +525,8 @@ static int ptscope_dump_range_ptes(struct ptscope_walk *w, unsigned long addr,
 {
 	struct ptscope_nl_dump *d = w->priv;
 
-	return ptscope_coalesce_add_ptes(&d->co, w, addr, ptep, n);
+	return ptscope_coalesce_add_ptes(&d->co, w, addr, ptep, n) ?:
+	       ptscope_dump_spend_leaf(w, n);
 }
 
 static const struct ptscope_walk_ops ptscope_dump_range_ops = {
@@ -578,7 +622,7 @@ static int ptscope_dump_packed_leaf(struct ptscope_walk *w,
 	ret = ptscope_dump_put_page(d, leaf->start, leaf->end, &leaf->e);
 	if (ret > 0)
 		w->next = leaf->start;
-	return ret;
+	return ret ?: ptscope_dump_spend_leaf(w, 1);
 }
 
 /*
@@ -658,7 +702,7 @@ static int ptscope_dump_packed_ptes(struct ptscope_walk *w, unsigned long addr,
 		ptscope_pte_run_start(&run, d, w, i, &e);
 	}
 	ptscope_pte_run_flush(&run);
-	return ret;
+	return ret ?: ptscope_dump_spend_leaf(w, n);
 }
 
 static const struct ptscope_walk_ops ptscope_dump_packed_ops = {
@@ -681,7 +725,7 @@ static int ptscope_dump_vma_leaf(struct ptscope_walk *w,
 	struct ptscope_nl_dump *d = w->priv;
 
 	ptscope_vma_stats_add(&d->vs, leaf);
-	return 0;
+	return ptscope_dump_spend_leaf(w, 1);
 }
 
 static int ptscope_dump_vma_ptes(struct ptscope_walk *w, unsigned long addr,
@@ -690,7 +734,7 @@ static int ptscope_dump_vma_ptes(struct ptscope_walk *w, unsigned long addr,
 	struct ptscope_nl_dump *d = w->priv;
 
 	ptscope_vma_stats_add_ptes(&d->vs, w, ptep, n);
-	return 0;
+	return ptscope_dump_spend_leaf(w, n);
 }
 
 static int ptscope_dump_vma_end(struct ptscope_walk *w,
@@ -716,7 +760,8 @@ static int ptscope_dump_vma_end(struct ptscope_walk *w,
 		goto no_room;
 	}
 	nla_nest_end(msg, nest);
-	return 0;
+	/* Stopping here resumes in the next VMA (w->next is its end). */
+	return ptscope_dump_spend(d, 1);
 
 no_room:
 	/* Walk this VMA again for the next message. */
@@ -731,6 +776,74 @@ static const struct ptscope_walk_ops ptscope_dump_vma_ops = {
 	.vma_end = ptscope_dump_vma_end,
 	.restart_changed_vma = true,
 };
+
+/* ---- summary: one message at the end of the walk ------------------------ */
+
+static int ptscope_dump_sum_leaf(struct ptscope_walk *w,
+				 const struct ptscope_leaf *leaf)
+{
+	struct ptscope_nl_dump *d = w->priv;
+
+	ptscope_vma_stats_add(&d->sum.total, leaf);
+	return ptscope_dump_spend_leaf(w, 1);
+}
+
+static int ptscope_dump_sum_ptes(struct ptscope_walk *w, unsigned long addr,
+				 pte_t *ptep, unsigned int n)
+{
+	struct ptscope_nl_dump *d = w->priv;
+
+	ptscope_vma_stats_add_ptes(&d->sum.total, w, ptep, n);
+	return ptscope_dump_spend_leaf(w, n);
+}
+
+static int ptscope_dump_sum_vma_end(struct ptscope_walk *w,
+				    struct vm_area_struct *vma)
+{
+	struct ptscope_nl_dump *d = w->priv;
+
+	d->sum.vmas++;
+	return ptscope_dump_spend(d, 1);
+}
+
+static const struct ptscope_walk_ops ptscope_dump_sum_ops = {
+	.leaf = ptscope_dump_sum_leaf,
+	.pte_table_locked = ptscope_dump_sum_ptes,
+	.vma_end = ptscope_dump_sum_vma_end,
+};
+
+/*
+ * The whole mm was walked: the table counts, as ptscope_mm_summary()
+ * makes them, go out in this call's message.  Called with an mm user
+ * reference held.
+ */
+static int ptscope_dump_sum_finish(struct ptscope_nl_dump *d)
+{
+	struct ptscope_summary *s = &d->sum;
+	struct ptscope_table_count *t = &s->tables;
+
+	*t = d->walk.mm_tables;
+	t->tables[PTSCOPE_LEVEL_PGD] = 1;
+	s->deposited = d->walk.deposited;
+	/* mm_pgtables_bytes() counts pte, pmd and pud tables only. */
+	s->counted_bytes = (t->tables[PTSCOPE_LEVEL_PTE] +
+			    t->tables[PTSCOPE_LEVEL_PMD] +
+			    t->tables[PTSCOPE_LEVEL_PUD] + s->deposited) *
+			   PAGE_SIZE;
+	s->pgtables_bytes = mm_pgtables_bytes(d->mm);
+	/* Alone in its message: if it does not fit, it never will. */
+	return ptscope_fill_summary(d->msg, s) ? -EMSGSIZE : 0;
+}
+
+/* The coalescer's last range. */
+static int ptscope_dump_range_finish(struct ptscope_nl_dump *d)
+{
+	int ret = ptscope_coalesce_flush(&d->co);
+
+	if (ret > 0)
+		d->walk.next = d->co.resume;
+	return ret;
+}
 
 /*
  * A dump's .start reports a refused request through cb->extack, which not
@@ -805,6 +918,12 @@ static int ptscope_dump_start(struct netlink_callback *cb,
 	if (err)
 		goto err_free;
 	d->walk.holes = !!(flags & PTSCOPE_RF(HOLES));
+	/* Its per-VMA sums survive a budget stop in the middle of a VMA. */
+	d->walk.keep_vma = ops == &ptscope_dump_vma_ops;
+	if (ops == &ptscope_dump_sum_ops)
+		d->finish = ptscope_dump_sum_finish;
+	else if (ops != &ptscope_dump_vma_ops)
+		d->finish = ptscope_dump_range_finish;
 	ptscope_coalesce_init(&d->co, flags & PTSCOPE_RF(PER_PAGE),
 			      ptscope_dump_emit_range, d);
 	d->cursor = start;
@@ -832,6 +951,11 @@ static int ptscope_dump_ranges_start(struct netlink_callback *cb)
 	return ptscope_dump_start(cb, &ptscope_dump_range_ops);
 }
 
+static int ptscope_dump_summary_start(struct netlink_callback *cb)
+{
+	return ptscope_dump_start(cb, &ptscope_dump_sum_ops);
+}
+
 static int ptscope_dump_done(struct netlink_callback *cb)
 {
 	struct ptscope_nl_dump *d = (struct ptscope_nl_dump *)cb->args[0];
@@ -846,9 +970,9 @@ static int ptscope_dump_done(struct netlink_callback *cb)
 }
 
 /*
- * One message per call: walk from the cursor until the message is full or
- * the range is done.  Returning the message's length asks for another
- * call; 0 ends the dump.
+ * One message per call: walk from the cursor until the message is full,
+ * the call's budget is spent or the range is done.  Returning the
+ * message's length asks for another call; 0 ends the dump.
  */
 static int ptscope_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 			    u8 cmd)
@@ -880,12 +1004,11 @@ static int ptscope_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	d->msg = skb;
 	d->pages = NULL;
 	d->last = NULL;
+	d->budget = PTSCOPE_NL_DUMP_BUDGET;
+	d->budget_stop = false;
 	ret = ptscope_walk_range(&d->walk, d->cursor, d->end);
-	if (ret == 0) {
-		ret = ptscope_coalesce_flush(&d->co);
-		if (ret > 0)
-			d->walk.next = d->co.resume;
-	}
+	if (ret == 0 && d->finish)
+		ret = d->finish(d);
 	mmput(d->mm);
 	d->msg = NULL;
 	d->pages = NULL;
@@ -894,8 +1017,12 @@ static int ptscope_dump_one(struct sk_buff *skb, struct netlink_callback *cb,
 	if (ret < 0)
 		goto err_cancel;
 	if (ret > 0) {
-		/* Full.  An item that does not fit an empty message never will. */
-		if (skb->len == empty_len) {
+		/*
+		 * Full, or out of budget (then possibly with nothing in it
+		 * but the header).  An item that does not fit an empty
+		 * message never will.
+		 */
+		if (skb->len == empty_len && !d->budget_stop) {
 			ret = -EMSGSIZE;
 			goto err_cancel;
 		}
@@ -921,6 +1048,12 @@ static int ptscope_nl_dump_ranges(struct sk_buff *skb,
 				  struct netlink_callback *cb)
 {
 	return ptscope_dump_one(skb, cb, PTSCOPE_CMD_GET_RANGES);
+}
+
+static int ptscope_nl_dump_summary(struct sk_buff *skb,
+				   struct netlink_callback *cb)
+{
+	return ptscope_dump_one(skb, cb, PTSCOPE_CMD_GET_SUMMARY);
 }
 
 /* ---- statistics ------------------------------------------------------ */
@@ -1086,6 +1219,9 @@ static const struct genl_ops ptscope_genl_ops[] = {
 	{
 		.cmd = PTSCOPE_CMD_GET_SUMMARY,
 		.doit = ptscope_nl_get_summary,
+		.start = ptscope_dump_summary_start,
+		.dumpit = ptscope_nl_dump_summary,
+		.done = ptscope_dump_done,
 		.policy = ptscope_pid_policy,
 		.maxattr = PTSCOPE_A_MAX,
 	},

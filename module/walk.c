@@ -990,10 +990,13 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 	end = min_t(unsigned long, end, TASK_SIZE_MAX);
 	start &= PAGE_MASK;
 	end = PAGE_ALIGN(end);
+	/* A VMA carried on (keep_vma) keeps its count of restarts too. */
+	if (!w->keep_vma || start != w->next) {
+		w->in_vma = false;
+		w->vma_restarts = 0;
+	}
 	w->cursor = start;
 	w->next = start;
-	w->in_vma = false;
-	w->vma_restarts = 0;
 	if (start >= end)
 		return 0;
 

@@ -109,6 +109,13 @@ struct ptscope_walk {
 	void *priv;
 	bool show_pfn;		/* decode with PFNs visible */
 	bool holes;		/* also report empty ranges inside VMAs */
+	/*
+	 * A call starting where the last one stopped (at w->next), in the
+	 * middle of the same VMA, carries on with it: no new vma_start(),
+	 * per-VMA table counts kept.  For visitors that stop mid-VMA to
+	 * bound their work per call and keep their own per-VMA state.
+	 */
+	bool keep_vma;
 
 	/* Output. */
 	unsigned long next;	/* where to resume */

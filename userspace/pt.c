@@ -483,8 +483,9 @@ static int summary_cb(const struct nlmsghdr *nlh, void *data)
 	err = nl_parse_reply(nlh, sum_top_policy, PTSCOPE_A_MAX, top);
 	if (err)
 		return err;
+	/* The dump's messages before the last carry no summary. */
 	if (!top[PTSCOPE_A_SUMMARY])
-		return missing("summary");
+		return 0;
 	err = nl_parse_nest(top[PTSCOPE_A_SUMMARY], sum_policy,
 			    PTSCOPE_SUM_MAX, tb);
 	if (err)
@@ -511,7 +512,8 @@ int pt_get_summary(struct nl_ctx *nl, pid_t pid, struct pt_summary *s)
 	memset(s, 0, sizeof(*s));
 	req = nl_req(nl, PTSCOPE_CMD_GET_SUMMARY);
 	mnl_attr_put_u32(req, PTSCOPE_A_PID, (uint32_t)pid);
-	err = nl_doit(nl, req, summary_cb, &r);
+	/* A dump: the kernel walks in bounded steps, one message each. */
+	err = nl_dump(nl, req, summary_cb, &r);
 	if (!err && !r.seen)
 		err = missing("summary");
 	return err;

@@ -91,10 +91,23 @@ enum ptscope_req_flag_bits {
 #define PTSCOPE_RF(name)	(1U << PTSCOPE_RFB_##name)
 #define PTSCOPE_RF_ALL		((1U << __PTSCOPE_RFB_CNT) - 1)
 
+/*
+ * Commands.  A doit answers with one message.  A dump (NLM_F_DUMP)
+ * answers with messages of its command, with NLM_F_MULTI, then
+ * NLMSG_DONE (carrying the error, if any, and its extended ack).  The
+ * module bounds the work behind each message, so a dump message may be
+ * short, or carry no attributes at all (just the genl header): a reader
+ * skips what it does not need and reads on until NLMSG_DONE.
+ *
+ * GET_SUMMARY is a dump (it was a doit in the first modules; the walk
+ * of a whole address space must not run inside one request): its last
+ * message holds PTSCOPE_A_SUMMARY, the ones before it nothing.  Sent
+ * without NLM_F_DUMP it fails with EOPNOTSUPP and an extended ack.
+ */
 enum ptscope_cmd {
 	PTSCOPE_CMD_UNSPEC,
 	PTSCOPE_CMD_GET_INFO,		/* doit: module and paging facts */
-	PTSCOPE_CMD_GET_SUMMARY,	/* doit: page-table pages, RSS by kind */
+	PTSCOPE_CMD_GET_SUMMARY,	/* dump: page-table pages, RSS by kind */
 	PTSCOPE_CMD_GET_VMAS,		/* dump: one PTSCOPE_A_VMA per VMA */
 	PTSCOPE_CMD_GET_RANGES,		/* dump: coalesced or per-page leaves */
 	PTSCOPE_CMD_VTOP,		/* doit: every level for one address */

@@ -553,7 +553,10 @@ static void nl_open(void)
 		die("no \"ptscope\" netlink family: is ptscope.ko loaded?");
 }
 
-/* GET_SUMMARY over the whole process: one doit, one walk. */
+/*
+ * GET_SUMMARY over the whole process: one dump, one walk, in bounded
+ * steps (a message each, empty but the last).
+ */
 static void nl_summary(pid_t pid, struct nl_work *w)
 {
 	char attrs[16];
@@ -561,7 +564,7 @@ static void nl_summary(pid_t pid, struct nl_work *w)
 	size_t len = put_attr(attrs, 0, PTSCOPE_A_PID, &p, sizeof(p));
 
 	memset(w, 0, sizeof(*w));
-	nl_send(nl_family, PTSCOPE_CMD_GET_SUMMARY, 0, attrs, len);
+	nl_send(nl_family, PTSCOPE_CMD_GET_SUMMARY, NLM_F_DUMP, attrs, len);
 	nl_recv_all(w);
 }
 

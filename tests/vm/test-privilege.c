@@ -471,7 +471,8 @@ static int vtop_cb(const struct nlmsghdr *nh, void *arg)
 static int nl_target_req(uint8_t cmd, pid_t pid, unsigned long addr,
 			 struct nl_answer *a, pt_nl_cb cb, void *arg)
 {
-	bool dump = cmd == PTSCOPE_CMD_GET_VMAS || cmd == PTSCOPE_CMD_GET_RANGES;
+	bool dump = cmd == PTSCOPE_CMD_GET_VMAS || cmd == PTSCOPE_CMD_GET_RANGES ||
+		    cmd == PTSCOPE_CMD_GET_SUMMARY;
 	struct pt_nl_req r;
 
 	pt_nl_init(&r, nl->family, cmd, dump ? NLM_F_DUMP : 0);
