@@ -36,10 +36,10 @@
  *    check the rule against: its counters (and its place in the list) are
  *    shown only to a caller with CAP_SYS_ADMIN or CAP_PERFMON, who could
  *    count every process system-wide anyway;
- *  - a reaped one is shown to nobody, and the next change of the list
- *    drops it.  "unwatch N" removes the process that has N now, or a
- *    reaped slot while N is still free; never a process that only got the
- *    number later.
+ *  - a reaped one is shown to nobody, and the next watch drops it.
+ *    "unwatch N" removes the process that has N now, or a reaped slot
+ *    while N is still free; never a process that only got the number
+ *    later.
  *
  * Locking:
  *  - probes take no lock.  Counters are bumped with this_cpu_inc/add(),
@@ -284,8 +284,8 @@ static struct ptscope_watch_list *ptscope_watch_locked(void)
 /*
  * A watched process that has been reaped: no task is attached to its
  * struct pid any more, so its number is free for reuse and nobody can
- * name it.  Such a slot is hidden from readers and dropped at the next
- * change of the list.
+ * name it.  Such a slot is hidden from readers and dropped by the next
+ * watch (or by "unwatch N" while N is free).
  */
 static bool ptscope_slot_reaped(const struct ptscope_watch_slot *w)
 {
@@ -435,14 +435,11 @@ int ptscope_stats_watch_del(pid_t nr, const char **why)
 	for (i = 0; i < nr_old; i++) {
 		const struct ptscope_watch_slot *w = &old->slot[i];
 
-		if (pid && w->pid == pid) {
+		if (pid ? w->pid == pid :
+		    ptscope_slot_reaped(w) && pid_vnr(w->pid) == nr)
 			found = true;
-		} else if (ptscope_slot_reaped(w)) {
-			if (!pid && pid_vnr(w->pid) == nr)
-				found = true;
-		} else {
+		else
 			new->slot[new->nr++] = *w;
-		}
 	}
 	if (!found) {
 		*why = "pid is not watched";
