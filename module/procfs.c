@@ -81,7 +81,9 @@
  * checks all of this.
  *
  * stats is cat-able: "name value" lines, system-wide first, then one
- * "[pid N]" section per watched process.  Writing one command changes
+ * "[pid N]" section per watched process the opener may inspect, numbered
+ * in the reader's pid namespace (stats.c says who sees what).  Writing
+ * one command changes
  * state (opener and writer both need CAP_SYS_ADMIN or CAP_PERFMON):
  *
  *   on | off | watch PID | unwatch PID

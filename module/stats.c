@@ -14,6 +14,33 @@
  * the thread interrupted by the IPI).  An exec gives the process a new mm,
  * which is no longer watched.
  *
+ * Task-switch events (tlb:tlb_flush reason 0) fire in switch_mm_irqs_off()
+ * on every switch to another mm, with pages TLB_FLUSH_ALL when the next
+ * mm's TLB had to be flushed and 0 when its PCID was still valid, and
+ * before `current` changes.  They are charged like every other event, to
+ * the task that is current: the PREVIOUS task, the one switched away from.
+ * A switch from the idle task or a kernel thread (which borrows the last
+ * mm lazily) is charged to no process, only to the system-wide counters;
+ * switching to a kernel thread loads no mm and fires nothing.  Charging
+ * the next mm instead would mean reading CR3 back in the probe; the rule
+ * "the current task pays" is kept for all reasons alike.
+ *
+ * The watch list holds the struct pid of the process that was checked at
+ * watch time (ptscope_target_mm() hands it back), with its mm.  A number is
+ * resolved to a struct pid in the caller's pid namespace at each request,
+ * and a slot matches only that very struct pid, so a reused number never
+ * names a watched process.  What a reader sees:
+ *  - the list shows only the processes the reader may inspect, numbered
+ *    in the reader's pid namespace (pid_vnr; absent there: not shown);
+ *  - a watched process that has exited but is not reaped has no mm to
+ *    check the rule against: its counters (and its place in the list) are
+ *    shown only to a caller with CAP_SYS_ADMIN or CAP_PERFMON, who could
+ *    count every process system-wide anyway;
+ *  - a reaped one is shown to nobody, and the next watch drops it.
+ *    "unwatch N" removes the process that has N now, or a reaped slot
+ *    while N is still free; never a process that only got the number
+ *    later.
+ *
  * Locking:
  *  - probes take no lock.  Counters are bumped with this_cpu_inc/add(),
  *    single IRQ-safe instructions on x86 (a shootdown IPI may fire its
@@ -51,14 +78,15 @@
 
 #include "access.h"
 #include "stats.h"
+#include "testhook.h"
 
 struct ptscope_ctrs {
 	u64 v[__PTSCOPE_CTR_CNT];
 };
 
 struct ptscope_watch_slot {
+	struct pid *pid;		/* get_pid(): the process checked */
 	struct mm_struct *mm;		/* mmgrab()ed; compared, not used */
-	pid_t pid;
 	struct ptscope_ctrs __percpu *ctrs;
 };
 
@@ -254,6 +282,17 @@ static struct ptscope_watch_list *ptscope_watch_locked(void)
 }
 
 /*
+ * A watched process that has been reaped: no task is attached to its
+ * struct pid any more, so its number is free for reuse and nobody can
+ * name it.  Such a slot is hidden from readers and dropped by the next
+ * watch (or by "unwatch N" while N is free).
+ */
+static bool ptscope_slot_reaped(const struct ptscope_watch_slot *w)
+{
+	return !pid_has_task(w->pid, PIDTYPE_PID);
+}
+
+/*
  * Publish @new in place of the current list (ptscope_stats_mutex held);
  * the caller frees the old one with ptscope_watch_retire() after
  * dropping the mutex.
@@ -267,30 +306,49 @@ ptscope_watch_publish(struct ptscope_watch_list *new)
 	return old;
 }
 
-/* Free a replaced list, and @gone's slot, once no probe can see them. */
-static void ptscope_watch_retire(struct ptscope_watch_list *old,
-				 struct ptscope_watch_slot *gone)
+static void ptscope_slot_free(struct ptscope_watch_slot *w)
 {
+	free_percpu(w->ctrs);
+	mmdrop(w->mm);
+	put_pid(w->pid);
+}
+
+/*
+ * Free a replaced list, and those of its slots that @new (which may be
+ * NULL) no longer holds, once no probe can see them.
+ */
+static void ptscope_watch_retire(struct ptscope_watch_list *old,
+				 const struct ptscope_watch_list *new)
+{
+	unsigned int i, j;
+
 	tracepoint_synchronize_unregister();
-	if (gone) {
-		free_percpu(gone->ctrs);
-		mmdrop(gone->mm);
+	for (i = 0; i < old->nr; i++) {
+		for (j = 0; new && j < new->nr; j++)
+			if (new->slot[j].ctrs == old->slot[i].ctrs)
+				break;
+		if (!new || j == new->nr)
+			ptscope_slot_free(&old->slot[i]);
 	}
 	kfree(old);
 }
 
-int ptscope_stats_watch_add(pid_t pid, const struct cred *cred,
+int ptscope_stats_watch_add(pid_t nr, const struct cred *cred,
 			    const char **why)
 {
 	struct ptscope_watch_list *old, *new = NULL;
 	struct ptscope_ctrs __percpu *ctrs;
 	struct mm_struct *mm;
-	unsigned int i, nr;
+	struct pid *pid;
+	unsigned int i, nr_old;
 	int err;
 
-	mm = ptscope_target_mm(pid, cred, NULL, NULL, why);
+	/* The task checked is the task stored: both go by @pid, not @nr. */
+	mm = ptscope_target_mm(nr, cred, NULL, &pid, why);
 	if (IS_ERR(mm))
 		return PTR_ERR(mm);
+	/* @nr may be reused from here on; @pid still names the process. */
+	ptscope_test_delay(PTSCOPE_TP_WATCH_RESOLVED);
 	ctrs = alloc_percpu(struct ptscope_ctrs);
 	if (!ctrs) {
 		err = -ENOMEM;
@@ -298,81 +356,165 @@ int ptscope_stats_watch_add(pid_t pid, const struct cred *cred,
 	}
 
 	mutex_lock(&ptscope_stats_mutex);
-	old = ptscope_watch_locked();
-	nr = old ? old->nr : 0;
-	for (i = 0; i < nr; i++) {
-		if (old->slot[i].mm == mm || old->slot[i].pid == pid) {
-			*why = "pid is already watched";
-			err = -EEXIST;
-			goto err_unlock;
-		}
-	}
-	if (nr == PTSCOPE_STATS_WATCH_MAX) {
-		*why = "the watch list is full";
-		err = -ENOSPC;
+	if (!pid_has_task(pid, PIDTYPE_PID)) {
+		*why = "process exited";
+		err = -ESRCH;
 		goto err_unlock;
 	}
-	new = kzalloc(struct_size(new, slot, nr + 1), GFP_KERNEL);
+	old = ptscope_watch_locked();
+	nr_old = old ? old->nr : 0;
+	new = kzalloc(struct_size(new, slot, nr_old + 1), GFP_KERNEL);
 	if (!new) {
 		err = -ENOMEM;
 		goto err_unlock;
 	}
-	if (nr)
-		memcpy(new->slot, old->slot, nr * sizeof(new->slot[0]));
+	for (i = 0; i < nr_old; i++) {
+		const struct ptscope_watch_slot *w = &old->slot[i];
+
+		if (w->pid == pid || w->mm == mm) {
+			*why = "pid is already watched";
+			err = -EEXIST;
+			goto err_unlock;
+		}
+		if (!ptscope_slot_reaped(w))
+			new->slot[new->nr++] = *w;
+	}
+	if (new->nr == PTSCOPE_STATS_WATCH_MAX) {
+		*why = "the watch list is full";
+		err = -ENOSPC;
+		goto err_unlock;
+	}
 	mmgrab(mm);
-	new->slot[nr].mm = mm;
-	new->slot[nr].pid = pid;
-	new->slot[nr].ctrs = ctrs;
-	new->nr = nr + 1;
+	new->slot[new->nr].mm = mm;
+	new->slot[new->nr].pid = pid;	/* the reference moves here */
+	new->slot[new->nr].ctrs = ctrs;
+	new->nr++;
 	old = ptscope_watch_publish(new);
 	mutex_unlock(&ptscope_stats_mutex);
 
 	if (old)
-		ptscope_watch_retire(old, NULL);
+		ptscope_watch_retire(old, new);
 	mmput(mm);
 	return 0;
 
 err_unlock:
 	mutex_unlock(&ptscope_stats_mutex);
+	kfree(new);
 	free_percpu(ctrs);
 err_mm:
 	mmput(mm);
+	put_pid(pid);
 	return err;
 }
 
-int ptscope_stats_watch_del(pid_t pid, const char **why)
+int ptscope_stats_watch_del(pid_t nr, const char **why)
 {
 	struct ptscope_watch_list *old, *new = NULL;
-	struct ptscope_watch_slot gone;
-	unsigned int i, j, nr;
+	unsigned int i, nr_old;
+	bool found = false;
+	struct pid *pid;
+	int err = 0;
 
+	/*
+	 * @nr names the process that has it now, in the caller's pid
+	 * namespace.  A slot whose process was reaped matches only while the
+	 * number is free: once reused it names another process, which is not
+	 * the one watched.
+	 */
+	pid = find_get_pid(nr);
 	mutex_lock(&ptscope_stats_mutex);
 	old = ptscope_watch_locked();
-	nr = old ? old->nr : 0;
-	for (i = 0; i < nr; i++)
-		if (old->slot[i].pid == pid)
-			break;
-	if (i == nr) {
-		mutex_unlock(&ptscope_stats_mutex);
-		*why = "pid is not watched";
-		return -ENOENT;
-	}
-	if (nr > 1) {
-		new = kzalloc(struct_size(new, slot, nr - 1), GFP_KERNEL);
+	nr_old = old ? old->nr : 0;
+	if (nr_old) {
+		new = kzalloc(struct_size(new, slot, nr_old), GFP_KERNEL);
 		if (!new) {
-			mutex_unlock(&ptscope_stats_mutex);
-			return -ENOMEM;
+			err = -ENOMEM;
+			goto out_unlock;
 		}
-		for (j = 0; j < nr; j++)
-			if (j != i)
-				new->slot[new->nr++] = old->slot[j];
 	}
-	gone = old->slot[i];
+	for (i = 0; i < nr_old; i++) {
+		const struct ptscope_watch_slot *w = &old->slot[i];
+
+		if (pid ? w->pid == pid :
+		    ptscope_slot_reaped(w) && pid_vnr(w->pid) == nr)
+			found = true;
+		else
+			new->slot[new->nr++] = *w;
+	}
+	if (!found) {
+		*why = "pid is not watched";
+		err = -ENOENT;
+		goto out_unlock;
+	}
+	if (!new->nr) {
+		kfree(new);
+		new = NULL;
+	}
 	ptscope_watch_publish(new);
 	mutex_unlock(&ptscope_stats_mutex);
+	put_pid(pid);
 
-	ptscope_watch_retire(old, &gone);
+	ptscope_watch_retire(old, new);
 	return 0;
+
+out_unlock:
+	mutex_unlock(&ptscope_stats_mutex);
+	kfree(new);
+	put_pid(pid);
+	return err;
+}
+
+/*
+ * The number of watched @pid in the caller's pid namespace if @cred may
+ * see that it is watched, else 0: a live process by the inspection rule
+ * (checked against this very process, not whoever has its number now),
+ * an exited one that is still a zombie only by ptscope_cred_may_trace(),
+ * a reaped one never.
+ */
+static pid_t ptscope_watch_visible(struct pid *pid, const struct cred *cred)
+{
+	struct mm_struct *mm;
+	struct pid *found;
+	pid_t nr = pid_vnr(pid);
+	bool same;
+
+	if (!nr || !pid_has_task(pid, PIDTYPE_PID))
+		return 0;
+	mm = ptscope_target_mm(nr, cred, NULL, &found, NULL);
+	if (!IS_ERR(mm)) {
+		mmput(mm);
+	} else {
+		if (PTR_ERR(mm) != -ESRCH || !ptscope_cred_may_trace(cred))
+			return 0;
+		found = find_get_pid(nr);
+	}
+	same = found == pid;
+	put_pid(found);
+	return same ? nr : 0;
+}
+
+/* Fill s->watch[] with what @cred may see of the list; may sleep. */
+static void ptscope_watch_visible_list(const struct cred *cred,
+				       struct ptscope_stats_snap *s)
+{
+	struct pid *pids[PTSCOPE_STATS_WATCH_MAX];
+	const struct ptscope_watch_list *wl;
+	unsigned int i, n = 0;
+	pid_t nr;
+
+	mutex_lock(&ptscope_stats_mutex);
+	wl = ptscope_watch_locked();
+	for (i = 0; wl && i < wl->nr; i++)
+		pids[n++] = get_pid(wl->slot[i].pid);
+	mutex_unlock(&ptscope_stats_mutex);
+
+	/* ptscope_target_mm() sleeps: check outside the mutex. */
+	for (i = 0; i < n; i++) {
+		nr = ptscope_watch_visible(pids[i], cred);
+		if (nr)
+			s->watch[s->nr_watch++] = nr;
+		put_pid(pids[i]);
+	}
 }
 
 /* ---- snapshots ----------------------------------------------------- */
@@ -404,16 +546,11 @@ u64 ptscope_stats_cpu_ctr(unsigned int cpu, unsigned int ctr)
  * Without the (unexported) siglock a thread exiting right now may be
  * counted twice or not at all.
  */
-static void ptscope_task_faults(pid_t nr, struct ptscope_stats_snap *s)
+static void ptscope_task_faults(struct pid *pid, struct ptscope_stats_snap *s)
 {
 	struct task_struct *task, *t;
-	struct pid *pid;
 
-	pid = find_get_pid(nr);
-	if (!pid)
-		return;
 	task = get_pid_task(pid, PIDTYPE_PID);
-	put_pid(pid);
 	if (!task)
 		return;
 	rcu_read_lock();
@@ -443,53 +580,75 @@ static int ptscope_vm_events(struct ptscope_stats_snap *s)
 	return 0;
 }
 
-int ptscope_stats_snapshot(pid_t pid, const struct cred *cred,
+/*
+ * Resolve @nr for a per-process snapshot: a live process that @cred may
+ * inspect gives its pid and mm; one that has exited but is not reaped
+ * gives its pid alone, and only to a @cred that passes
+ * ptscope_cred_may_trace() (the rule cannot be applied without an mm).
+ */
+static int ptscope_snapshot_target(pid_t nr, const struct cred *cred,
+				   struct pid **pidp, struct mm_struct **mmp,
+				   const char **why)
+{
+	struct mm_struct *mm;
+
+	mm = ptscope_target_mm(nr, cred, NULL, pidp, why);
+	if (!IS_ERR(mm)) {
+		*mmp = mm;
+		return 0;
+	}
+	*mmp = NULL;
+	if (PTR_ERR(mm) != -ESRCH || !ptscope_cred_may_trace(cred))
+		return PTR_ERR(mm);
+	*pidp = find_get_pid(nr);
+	return *pidp ? 0 : -ESRCH;
+}
+
+int ptscope_stats_snapshot(pid_t nr, const struct cred *cred,
 			   struct ptscope_stats_snap *s, const char **why)
 {
 	const struct ptscope_watch_list *wl;
 	struct mm_struct *mm = NULL;
+	struct pid *pid = NULL;
 	unsigned int i;
 	int err;
 
 	memset(s, 0, sizeof(*s));
-	s->pid = pid;
-	if (pid) {
-		mm = ptscope_target_mm(pid, cred, NULL, NULL, why);
-		if (IS_ERR(mm)) {
-			/*
-			 * A watched process that has exited keeps its slot
-			 * until unwatched, so that "run a command, then read
-			 * its totals" works on the zombie.
-			 */
-			err = PTR_ERR(mm);
-			mm = NULL;
-			if (err != -ESRCH)
-				return err;
-		}
+	s->pid = nr;
+	if (nr) {
+		err = ptscope_snapshot_target(nr, cred, &pid, &mm, why);
+		if (err)
+			return err;
 		ptscope_task_faults(pid, s);
 	}
 
 	mutex_lock(&ptscope_stats_mutex);
 	s->enabled = ptscope_stats_on;
 	wl = ptscope_watch_locked();
-	for (i = 0; wl && i < wl->nr; i++) {
+	for (i = 0; nr && wl && i < wl->nr; i++) {
 		const struct ptscope_watch_slot *w = &wl->slot[i];
 
-		if (!pid) {
-			s->watch[s->nr_watch++] = w->pid;
-		} else if (mm ? w->mm == mm : w->pid == pid) {
+		/* Exited: its pid names it; live: its mm, not one exec made. */
+		if (w->pid == pid && (!mm || w->mm == mm)) {
 			s->watched = true;
 			ptscope_sum(w->ctrs, s->ctr);
 		}
 	}
-	if (!pid)
+	if (!nr)
 		ptscope_sum(ptscope_global, s->ctr);
 	mutex_unlock(&ptscope_stats_mutex);
-	if (pid && !mm && !s->watched)
-		return -ESRCH;	/* *why was set by ptscope_target_mm() */
 
-	if (mm)
-		mmput(mm);
+	if (nr) {
+		if (mm)
+			mmput(mm);
+		put_pid(pid);
+		if (!mm && !s->watched) {
+			*why = "process is exiting or a zombie";
+			return -ESRCH;
+		}
+	} else {
+		ptscope_watch_visible_list(cred, s);
+	}
 	err = ptscope_vm_events(s);
 	s->time_ns = ktime_get_ns();
 	return err;
@@ -560,10 +719,8 @@ void ptscope_stats_exit(void)
 	mutex_unlock(&ptscope_stats_mutex);
 	/* The probes are off and synchronised: no reader is left. */
 	if (wl) {
-		for (i = 0; i < wl->nr; i++) {
-			free_percpu(wl->slot[i].ctrs);
-			mmdrop(wl->slot[i].mm);
-		}
+		for (i = 0; i < wl->nr; i++)
+			ptscope_slot_free(&wl->slot[i]);
 		kfree(wl);
 	}
 	free_percpu(ptscope_global);

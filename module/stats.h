@@ -20,7 +20,11 @@ struct ptscope_stats_snap {
 	u64 kern_pgfault, kern_pgmajfault;	/* system vm events */
 	u64 kern_min_flt, kern_maj_flt;		/* pid only: all threads */
 	u64 time_ns;
-	unsigned int nr_watch;		/* global only: the watch list */
+	/*
+	 * Global only: the watched processes the caller may see, numbered in
+	 * its pid namespace (see stats.c).
+	 */
+	unsigned int nr_watch;
 	pid_t watch[PTSCOPE_STATS_WATCH_MAX];
 };
 
@@ -38,7 +42,11 @@ int ptscope_stats_watch_add(pid_t pid, const struct cred *cred,
 			    const char **why);
 int ptscope_stats_watch_del(pid_t pid, const char **why);
 
-/* @pid 0: system-wide; else the process (access rule applied to @cred). */
+/*
+ * @pid 0: system-wide; else the process with that number in the caller's
+ * pid namespace (access rule applied to @cred; an exited, unreaped
+ * watched process only for ptscope_cred_may_trace(@cred)).
+ */
 int ptscope_stats_snapshot(pid_t pid, const struct cred *cred,
 			   struct ptscope_stats_snap *s, const char **why);
 

@@ -326,6 +326,13 @@ enum ptscope_vtop_attr {
  * process's run from when it was added to the watch list.
  */
 enum ptscope_tlb_reason {		/* the kernel's enum tlb_flush_reason */
+	/*
+	 * Every switch to another mm: full when the next mm's TLB was
+	 * flushed, ranged with 0 pages when its PCID was still valid.  It
+	 * fires before `current` changes, so a watched process is charged for
+	 * the switches AWAY from it (to another process), not those to it;
+	 * a switch from idle or a kernel thread counts system-wide only.
+	 */
 	PTSCOPE_TLB_TASK_SWITCH,
 	PTSCOPE_TLB_REMOTE_SHOOTDOWN,	/* received from another CPU */
 	PTSCOPE_TLB_LOCAL_SHOOTDOWN,
@@ -364,7 +371,10 @@ enum ptscope_stats_attr {
 	PTSCOPE_STATS_WATCHED,		/* flag: get: PID is on the watch list */
 	PTSCOPE_STATS_WATCH_ADD,	/* u32: set: watch this pid */
 	PTSCOPE_STATS_WATCH_DEL,	/* u32: set: stop watching this pid */
-	PTSCOPE_STATS_WATCH_PID,	/* u32, repeated: get (global): watch list */
+	/* u32, repeated: get (global): the watched processes the sender may
+	 * inspect, numbered in its pid namespace
+	 */
+	PTSCOPE_STATS_WATCH_PID,
 	PTSCOPE_STATS_COUNTERS,		/* nest: u64 per PTSCOPE_CTR_* */
 	PTSCOPE_STATS_KERN_PGFAULT,	/* u64: vm event PGFAULT, system */
 	PTSCOPE_STATS_KERN_PGMAJFAULT,	/* u64: vm event PGMAJFAULT, system */

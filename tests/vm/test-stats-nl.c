@@ -166,7 +166,7 @@ static void test_watch_limit(void)
 		kill(kids[i], SIGKILL);
 		waitpid(kids[i], NULL, 0);
 	}
-	/* Exited and reaped: a slot stays until unwatched, by pid. */
+	/* Exited and reaped: unwatch by number works while it is free. */
 	for (i = 0, err = 0; i < PTSCOPE_STATS_WATCH_MAX; i++)
 		err |= set1(PTSCOPE_STATS_WATCH_DEL, 4, kids[i]);
 	expect("set: unwatch 8 exited processes", err, 0, NULL);
