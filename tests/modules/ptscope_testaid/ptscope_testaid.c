@@ -31,7 +31,7 @@
  *	it while the pmd is still none (handle_pte_fault() leaves the PTE
  *	table to the handler for that reason).  Otherwise 4K pfns are
  *	inserted.  pmd_inserts counts the pmd leaves inserted.  Built up to
- *	6.16 only: 6.17 dropped pfn_t and the API after it is unchecked.
+ *	6.16 only (testaid_compat.h).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,13 +43,11 @@
 #include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/string.h>
-#include <linux/version.h>
 #include <net/genetlink.h>
 
-/* pfn_t and the vmf_insert_pfn_pmd() taking it are gone in 6.17. */
-#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 17, 0)
-#define PTSCOPE_TESTAID_PFNMAP 1
+#include "testaid_compat.h"
+
+#ifdef PTSCOPE_TESTAID_PFNMAP
 #include <linux/huge_mm.h>
 #include <linux/pfn_t.h>
 #endif
@@ -155,7 +153,7 @@ static vm_fault_t ptscope_testaid_fault(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
 
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 12, 0)
+#ifndef PTSCOPE_TESTAID_HUGE_PFNMAP
 	/*
 	 * No ->huge_fault() for VM_PFNMAP here: the pmd is still none
 	 * (the PTE table is only preallocated), so a leaf may go in.  If
@@ -173,7 +171,7 @@ static vm_fault_t ptscope_testaid_fault(struct vm_fault *vmf)
 			      ptscope_testaid_base_pfn(vma) + vmf->pgoff);
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef PTSCOPE_TESTAID_HUGE_PFNMAP
 static vm_fault_t ptscope_testaid_huge_fault(struct vm_fault *vmf,
 					     unsigned int order)
 {
@@ -185,7 +183,7 @@ static vm_fault_t ptscope_testaid_huge_fault(struct vm_fault *vmf,
 
 static const struct vm_operations_struct ptscope_testaid_vm_ops = {
 	.fault = ptscope_testaid_fault,
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef PTSCOPE_TESTAID_HUGE_PFNMAP
 	.huge_fault = ptscope_testaid_huge_fault,
 #endif
 };
@@ -211,11 +209,7 @@ static int ptscope_testaid_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	vma->vm_private_data = (void *)pfn;
 	vma->vm_ops = &ptscope_testaid_vm_ops;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
-	vm_flags_mod(vma, set, VM_MAYWRITE);
-#else
-	vma->vm_flags = (vma->vm_flags | set) & ~VM_MAYWRITE;
-#endif
+	ptscope_testaid_vm_flags_mod(vma, set, VM_MAYWRITE);
 	return 0;
 }
 
