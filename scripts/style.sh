@@ -43,8 +43,13 @@ base_ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 # shellcheck disable=SC2046
 check "module" "$base_ignore" $(ls module/*.c module/*.h module/uapi/*.h | grep -v compat.h)
 check "compat.h" "$base_ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON" module/compat.h
+# The race tests' helper modules, each with its own compat header.
 # shellcheck disable=SC2046
 check "test modules" "$base_ignore" $(ls tests/modules/*/*.c)
+# shellcheck disable=SC2046
+check "test modules' compat headers" \
+	"$base_ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON" \
+	$(ls tests/modules/*/*compat.h)
 
 for kdir in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
 	rel=$(basename "$(dirname "$kdir")")
