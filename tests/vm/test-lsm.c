@@ -67,7 +67,7 @@ static int nl_verdict(struct pt_nl *nl, pid_t pid, char *msg, size_t len)
 	struct pt_nl_req r;
 	int err;
 
-	pt_nl_init(&r, nl->family, PTSCOPE_CMD_GET_SUMMARY, 0);
+	pt_nl_init(&r, nl->family, PTSCOPE_CMD_GET_SUMMARY, NLM_F_DUMP);
 	pt_nl_put_u32(&r, PTSCOPE_A_PID, pid);
 	err = pt_nl_ask(nl, &r.nh, NULL, NULL, &ans);
 	if (err)
