@@ -295,9 +295,9 @@ static void *exec_selector(void *arg)
 		}
 	}
 	atomic_fetch_add(&t->s->armed, 1);
-	while (!in_exec_window() && now() < end)
+	/* One read decides: the window may close right after it. */
+	while (!(t->in_window = in_exec_window()) && now() < end)
 		;
-	t->in_window = in_exec_window();
 	if (t->netlink) {
 		t->err = nl_vtop(&nl, t->s->target, MARK_ADDR, &stop);
 		pt_nl_close(&nl);
