@@ -246,6 +246,15 @@ static int nl_vtop(struct pt_nl *nl, pid_t pid, unsigned long addr, int *stop)
 
 /* ---- exec-window ---- */
 
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 /* The setuid-root image: shows a mark, says so on fd 3, waits. */
 static int suid_main(void)
 {
@@ -324,6 +333,11 @@ static void exec_window_user(void *arg)
 	pthread_t th[2];
 	int i;
 
+	/*
+	 * The exec spins on CPU 0 with preemption off: a selector queued
+	 * there would miss the window, so both run on CPU 1.
+	 */
+	pin_to_cpu(1);
 	for (i = 0; i < 2; i++)
 		pthread_create(&th[i], NULL, exec_selector, &t[i]);
 	while (atomic_load(&s->armed) < 2)
@@ -357,6 +371,10 @@ static void test_exec_window(void)
 		pt_skip("exec-window: no %s", TESTAID_KO);
 		return;
 	}
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+		pt_skip("exec-window: needs 2 CPUs (one exec'ing, one selecting)");
+		return;
+	}
 	snprintf(cmd, sizeof(cmd), "cp /proc/%d/exe " SUID_PATH " && chown 0:0 "
 		 SUID_PATH " && chmod 4755 " SUID_PATH, getpid());
 	if (system(cmd)) {
@@ -382,7 +400,7 @@ static void test_exec_window(void)
 			char c;
 
 			close(go[1]);
-			if (read(go[0], &c, 1) != 1)
+			if (pin_to_cpu(0) || read(go[0], &c, 1) != 1)
 				_exit(2);
 			dup2(ready[1], 3);
 			if (setgroups(0, NULL) || setgid(1000) || setuid(1000))
