@@ -272,7 +272,8 @@ static __always_inline bool ptscope_pte_shared(pte_t pte, bool cow_excl)
 {
 	unsigned long pfn;
 
-	if (!pte_present(pte) || pte_special(pte) || pte_devmap(pte))
+	if (!pte_present(pte) || pte_special(pte) ||
+	    ptscope_pte_devmap(pte))
 		return false;
 	if (cow_excl && pte_write(pte))
 		return false;
@@ -293,7 +294,7 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 	unsigned long pfn;
 	struct page *page;
 
-	if (!(val & _PAGE_PRESENT) || (val & _PAGE_DEVMAP))
+	if (!(val & _PAGE_PRESENT) || (val & PTSCOPE_PAGE_DEVMAP))
 		return;
 	/*
 	 * Raw pfn maps (6.12's huge PFNMAP leaves are "special") map frames
@@ -326,13 +327,14 @@ static bool ptscope_pmd_is_leaf(pmd_t pmd, int huge_level)
 {
 	return huge_level == PTSCOPE_LEVEL_PMD ||
 	       !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
-	       pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd);
+	       pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
+	       ptscope_pmd_devmap(pmd);
 }
 
 static bool ptscope_pud_is_leaf(pud_t pud, int huge_level)
 {
 	return huge_level == PTSCOPE_LEVEL_PUD || ptscope_pud_leaf(pud) ||
-	       pud_devmap(pud);
+	       ptscope_pud_devmap(pud);
 }
 
 /*
