@@ -310,23 +310,29 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 
 	if (!(val & _PAGE_PRESENT) || (val & PTSCOPE_PAGE_DEVMAP))
 		return;
-	/*
-	 * Raw pfn maps (6.12's huge PFNMAP leaves are "special") map frames
-	 * the kernel does not count: vm_normal_page_pmd() skips them too.
-	 */
-	if ((w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) ||
-	    (level == PTSCOPE_LEVEL_PMD ? ptscope_pmd_special(__pmd(val)) :
-					  ptscope_pud_special(__pud(val))))
+	/* Raw pfn maps map frames the kernel does not count. */
+	if (w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
 		return;
 	pfn = level == PTSCOPE_LEVEL_PMD ? pmd_pfn(__pmd(val)) :
 					   pud_pfn(__pud(val));
 	if (!pfn_valid(pfn))
 		return;
 	page = pfn_to_page(pfn);
+	/*
+	 * Before the special test: 7.2 maps the huge zero folio with a
+	 * special pmd (set_huge_zero_folio()), 6.1 and 6.12 do not.
+	 */
 	if (level == PTSCOPE_LEVEL_PMD && w->anon && !PageAnon(page)) {
 		*huge_zero = true;
 		return;
 	}
+	/*
+	 * Other special leaves (6.12's huge PFNMAP leaves) are not counted
+	 * either: vm_normal_page_pmd() skips them too.
+	 */
+	if (level == PTSCOPE_LEVEL_PMD ? ptscope_pmd_special(__pmd(val)) :
+					 ptscope_pud_special(__pud(val)))
+		return;
 	*shared = ptscope_page_mapcount(page) > 1;
 }
 
