@@ -206,9 +206,12 @@
  */
 #if PTSCOPE_KV_GE(7, 2)
 #define PTSCOPE_DUMPABLE_HEADER			"linux/sched/exec_state.h"
-#define ptscope_exec_state(task)					\
-	rcu_dereference_protected((task)->exec_state,			\
-		lockdep_is_held(&(task)->signal->exec_update_lock))
+#define ptscope_exec_state(task) ({					\
+	struct task_struct *__tsk = (task);				\
+									\
+	rcu_dereference_protected(__tsk->exec_state,			\
+		lockdep_is_held(&__tsk->signal->exec_update_lock));	\
+})
 #define ptscope_dumpable_by_owner(task, mm)				\
 	((void)(mm),							\
 	 READ_ONCE(ptscope_exec_state(task)->dumpable) == TASK_DUMPABLE_OWNER)
