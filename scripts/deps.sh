@@ -138,9 +138,12 @@ if [ ! -x "$sid/usr/bin/apt-get" ]; then
 fi
 [ "$(id -u)" -eq 0 ] || { echo "ptscope: the sid chroot needs root" >&2; exit 1; }
 # Lists older than a day may miss the newest 7.2 (or name one the mirror
-# dropped); refreshing costs a few seconds.
-if [ -z "$(find "$sid/var/lib/apt/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -n 1)" ]; then
+# dropped); refreshing costs a few seconds.  A stamp of our own tells
+# their age: apt may date the list files by the mirror's clock.
+stamp=$sid/var/lib/apt/ptscope-lists-updated
+if [ -z "$(find "$stamp" -mtime -1 2>/dev/null)" ]; then
 	sid_apt update
+	touch "$stamp"
 fi
 vsid=$(resolve_sid)
 if [ -z "$vsid" ]; then
