@@ -30,10 +30,10 @@
 #include <linux/proc_fs.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
-#include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include PTSCOPE_DUMPABLE_HEADER
 #include <linux/user_namespace.h>
 #include <linux/completion.h>
 #include <linux/kthread.h>
@@ -113,8 +113,9 @@ static bool ptscope_may_inspect(struct task_struct *task,
 	 * and becomes non-dumpable is not caught half-way.
 	 */
 	smp_rmb();
-	if (get_dumpable(mm) != SUID_DUMP_USER &&
-	    !ptscope_cred_capable(cred, mm->user_ns, CAP_SYS_PTRACE))
+	if (!ptscope_dumpable_by_owner(task, mm) &&
+	    !ptscope_cred_capable(cred, ptscope_exec_user_ns(task, mm),
+				  CAP_SYS_PTRACE))
 		return false;
 	return true;
 }

@@ -14,7 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/swap.h>		/* must come before swapops.h */
-#include <linux/swapops.h>
+#include PTSCOPE_LEAF_HEADER	/* swapops.h, or 7.2's leafops.h */
 
 #include "uapi/ptscope.h"
 #include "entry.h"
@@ -36,39 +36,39 @@ static bool ptscope_val_present(u64 val)
 static void ptscope_decode_swap(pte_t pte, bool show_pfn,
 				struct ptscope_entry *e)
 {
-	swp_entry_t entry = pte_to_swp_entry(pte);
+	ptscope_leaf_t entry = ptscope_leaf_from_pte(pte);
 
 	if (pte_swp_soft_dirty(pte))
 		e->flags |= PTSCOPE_F(SOFT_DIRTY);
 	if (pte_swp_uffd_wp(pte))
 		e->flags |= PTSCOPE_F(UFFD_WP);
 
-	if (is_migration_entry(entry)) {
+	if (ptscope_leaf_is_migration(entry)) {
 		e->state = PTSCOPE_STATE_MIGRATION;
-		if (is_writable_migration_entry(entry))
+		if (ptscope_leaf_is_migration_write(entry))
 			e->flags |= PTSCOPE_F(MIGRATION_WRITE) |
 				    PTSCOPE_F(EXCLUSIVE);
 		else
 			e->flags |= PTSCOPE_F(MIGRATION_READ);
-		if (is_readable_exclusive_migration_entry(entry))
+		if (ptscope_leaf_is_migration_read_excl(entry))
 			e->flags |= PTSCOPE_F(EXCLUSIVE);
-		e->pfn = swp_offset_pfn(entry);
-	} else if (is_device_private_entry(entry)) {
+		e->pfn = ptscope_leaf_pfn(entry);
+	} else if (ptscope_leaf_is_device_private(entry)) {
 		e->state = PTSCOPE_STATE_DEVICE;
-		if (is_writable_device_private_entry(entry))
+		if (ptscope_leaf_is_device_private_write(entry))
 			e->flags |= PTSCOPE_F(WRITE);
-		e->pfn = swp_offset_pfn(entry);
-	} else if (is_device_exclusive_entry(entry)) {
+		e->pfn = ptscope_leaf_pfn(entry);
+	} else if (ptscope_leaf_is_device_exclusive(entry)) {
 		e->state = PTSCOPE_STATE_DEVICE;
 		e->flags |= PTSCOPE_F(EXCLUSIVE);
-		if (is_writable_device_exclusive_entry(entry))
+		if (ptscope_leaf_is_device_exclusive_write(entry))
 			e->flags |= PTSCOPE_F(WRITE);
-		e->pfn = swp_offset_pfn(entry);
-	} else if (is_hwpoison_entry(entry)) {
+		e->pfn = ptscope_leaf_pfn(entry);
+	} else if (ptscope_leaf_is_hwpoison(entry)) {
 		e->state = PTSCOPE_STATE_HWPOISON;
-		e->pfn = swp_offset_pfn(entry);
-	} else if (is_pte_marker_entry(entry)) {
-		pte_marker marker = pte_marker_get(entry);
+		e->pfn = ptscope_leaf_pfn(entry);
+	} else if (ptscope_leaf_is_marker(entry)) {
+		pte_marker marker = ptscope_leaf_marker(entry);
 
 		e->state = PTSCOPE_STATE_MARKER;
 		if (marker & PTE_MARKER_UFFD_WP)
@@ -80,7 +80,7 @@ static void ptscope_decode_swap(pte_t pte, bool show_pfn,
 	} else if (ptscope_is_swapin_error_entry(entry)) {
 		e->state = PTSCOPE_STATE_MARKER;
 		e->flags |= PTSCOPE_F(MARKER_POISONED);
-	} else if (non_swap_entry(entry)) {
+	} else if (!ptscope_leaf_is_swap(entry)) {
 		e->state = PTSCOPE_STATE_OTHER;
 	} else {
 		e->state = PTSCOPE_STATE_SWAP;
@@ -185,7 +185,7 @@ void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e)
 		e->flags |= PTSCOPE_F(UFFD_WP);
 	if (ptscope_pmd_special(pmd))
 		e->flags |= PTSCOPE_F(SPECIAL);
-	if (pmd_devmap(pmd))
+	if (ptscope_pmd_devmap(pmd))
 		e->flags |= PTSCOPE_F(DEVMAP);
 	e->pfn = pmd_pfn(pmd);
 
@@ -226,7 +226,7 @@ void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
 		e->flags |= PTSCOPE_F(UFFD_WP);
 	if (ptscope_pud_special(pud))
 		e->flags |= PTSCOPE_F(SPECIAL);
-	if (pud_devmap(pud))
+	if (ptscope_pud_devmap(pud))
 		e->flags |= PTSCOPE_F(DEVMAP);
 	/* pud_pfn() undoes the L1TF inversion, like pte_pfn(). */
 	e->pfn = pud_pfn(pud);

@@ -84,7 +84,7 @@ static inline u64 ptscope_pte_mapped_flags(pte_t pte, u8 *state)
 		flags |= PTSCOPE_F(UFFD_WP);
 	if (pte_special(pte))
 		flags |= PTSCOPE_F(SPECIAL);
-	if (pte_devmap(pte))
+	if (ptscope_pte_devmap(pte))
 		flags |= PTSCOPE_F(DEVMAP);
 	if (is_zero_pfn(pte_pfn(pte)))
 		flags |= PTSCOPE_F(ZERO_PAGE);

@@ -13,6 +13,13 @@
  *    tables under a VMA stay allocated (but for shared hugetlb pmd tables,
  *    below).  Upper entries are read once with
  *    READ_ONCE() and the snapshot is what we descend through.
+ *    The read lock excludes less than it did: faults run under the
+ *    per-VMA lock alone (6.4+), and on 7.2 so do MADV_DONTNEED, MADV_FREE
+ *    and MADV_GUARD_INSTALL/REMOVE (madvise's get_lock_mode()), which zap
+ *    and write PTEs, pmdp_invalidate() THPs and reclaim empty PTE tables
+ *    beside our walk.  None of them frees a pud or pmd table: only
+ *    free_pgtables() does, in munmap (after mmap_write_downgrade(), for
+ *    ranges already out of the VMA tree) and exit, as on 6.1 and 6.12.
  *    The VMA itself may change while the lock is dropped between chunks:
  *    the walk knows the VMA in progress by its bounds, flags, offset and
  *    file, and per-VMA reports walk a changed one again from its start
@@ -26,6 +33,11 @@
  *  - RCU + the PTE-table lock (PTL), for PTE tables only: since 6.5 a PTE
  *    table can be freed under mmap_read_lock (khugepaged collapse,
  *    MADV_COLLAPSE, empty-table reclaim) through RCU (pte_free_defer()).
+ *    On 7.2 empty-table reclaim (CONFIG_PT_RECLAIM, on in Debian's amd64
+ *    kernel) runs on every MADV_DONTNEED that covers a whole table:
+ *    zap_pte_table_if_empty() clears the pmd under the pmd lock and the
+ *    PTL, and mmu_gather frees the table with call_rcu(), so the same
+ *    RCU + PTL + pmd re-check protects us.
  *    As __pte_offset_map_lock() does, we classify a lockless pmd
  *    snapshot, enter RCU, read the pmd again and go on only if it still
  *    names the same table (from that read on, RCU keeps the table and its
@@ -102,6 +114,8 @@
  * queues.  rwsem writers, and only writers, spin on the lock's osq; a
  * writer that finds the lock reader-owned spins for some microseconds and
  * takes it at once if we let go meanwhile, without sleeping and waking.
+ * Still so on 7.2: mmap_lock is an rw_semaphore with its osq, and
+ * mmap_lock_is_contended() is rwsem_is_contended().
  */
 static bool ptscope_mmap_lock_wanted(struct mm_struct *mm)
 {
@@ -272,7 +286,8 @@ static __always_inline bool ptscope_pte_shared(pte_t pte, bool cow_excl)
 {
 	unsigned long pfn;
 
-	if (!pte_present(pte) || pte_special(pte) || pte_devmap(pte))
+	if (!pte_present(pte) || pte_special(pte) ||
+	    ptscope_pte_devmap(pte))
 		return false;
 	if (cow_excl && pte_write(pte))
 		return false;
@@ -293,25 +308,31 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 	unsigned long pfn;
 	struct page *page;
 
-	if (!(val & _PAGE_PRESENT) || (val & _PAGE_DEVMAP))
+	if (!(val & _PAGE_PRESENT) || (val & PTSCOPE_PAGE_DEVMAP))
 		return;
-	/*
-	 * Raw pfn maps (6.12's huge PFNMAP leaves are "special") map frames
-	 * the kernel does not count: vm_normal_page_pmd() skips them too.
-	 */
-	if ((w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) ||
-	    (level == PTSCOPE_LEVEL_PMD ? ptscope_pmd_special(__pmd(val)) :
-					  ptscope_pud_special(__pud(val))))
+	/* Raw pfn maps map frames the kernel does not count. */
+	if (w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
 		return;
 	pfn = level == PTSCOPE_LEVEL_PMD ? pmd_pfn(__pmd(val)) :
 					   pud_pfn(__pud(val));
 	if (!pfn_valid(pfn))
 		return;
 	page = pfn_to_page(pfn);
+	/*
+	 * Before the special test: 7.2 maps the huge zero folio with a
+	 * special pmd (set_huge_zero_folio()), 6.1 and 6.12 do not.
+	 */
 	if (level == PTSCOPE_LEVEL_PMD && w->anon && !PageAnon(page)) {
 		*huge_zero = true;
 		return;
 	}
+	/*
+	 * Other special leaves (6.12's huge PFNMAP leaves) are not counted
+	 * either: vm_normal_page_pmd() skips them too.
+	 */
+	if (level == PTSCOPE_LEVEL_PMD ? ptscope_pmd_special(__pmd(val)) :
+					 ptscope_pud_special(__pud(val)))
+		return;
 	*shared = ptscope_page_mapcount(page) > 1;
 }
 
@@ -326,13 +347,14 @@ static bool ptscope_pmd_is_leaf(pmd_t pmd, int huge_level)
 {
 	return huge_level == PTSCOPE_LEVEL_PMD ||
 	       !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
-	       pmd_leaf(pmd) || pmd_trans_huge(pmd) || pmd_devmap(pmd);
+	       pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
+	       ptscope_pmd_devmap(pmd);
 }
 
 static bool ptscope_pud_is_leaf(pud_t pud, int huge_level)
 {
 	return huge_level == PTSCOPE_LEVEL_PUD || ptscope_pud_leaf(pud) ||
-	       pud_devmap(pud);
+	       ptscope_pud_devmap(pud);
 }
 
 /*

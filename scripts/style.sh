@@ -1,7 +1,8 @@
 #!/bin/bash
 # style.sh - the module's quality bar: checkpatch (strict) clean, and a
 # W=1 build with sparse (C=1) free of warnings on every installed Debian
-# kernel.  Prints PASS/FAIL lines and "N passed, N failed".
+# kernel, and on sid's kernels in the sid chroot (scripts/deps.sh).
+# Prints PASS/FAIL lines and "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
@@ -51,15 +52,17 @@ check "test modules' compat headers" \
 	"$base_ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON" \
 	$(ls tests/modules/*/*compat.h)
 
-for kdir in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
-	rel=$(basename "$(dirname "$kdir")")
-	out_dir=$top/build/style/$rel
+# build_style KDIR RELEASE [RUNNER...]: the production build and the test
+# build, with its delay points, for one kernel; RUNNER runs make (the sid
+# chroot for kernels whose headers need sid's compiler).
+build_style() {
+	local kdir=$1 rel=$2 out_dir=$top/build/style/$2 hooks what out
+	shift 2
 	rm -rf "$out_dir" "$out_dir-test"
-	# The production build, and the test build with its delay points.
 	for hooks in "" PTSCOPE_TEST_HOOKS=y; do
 		what="W=1 + sparse build${hooks:+ (test build)}, $rel"
 		# shellcheck disable=SC2086
-		if out=$(make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir${hooks:+-test}" \
+		if out=$("$@" make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir${hooks:+-test}" \
 			C=2 $hooks 2>&1) &&
 			! echo "$out" | grep -E 'warning|error' | grep -v 'Skipping BTF'; then
 			echo "PASS: $what"
@@ -70,6 +73,15 @@ for kdir in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
 			fail=$((fail + 1))
 		fi
 	done
+}
+
+for kdir in $(ls -d /lib/modules/*/build 2>/dev/null | sort -V); do
+	build_style "$kdir" "$(basename "$(dirname "$kdir")")" env
+done
+# sid's kernels (7.2), whose headers need the sid chroot's gcc and sparse.
+sid=$(scripts/sid-chroot --path)
+for kdir in $(ls -d "$sid"/lib/modules/*/build 2>/dev/null | sort -V); do
+	build_style "${kdir#"$sid"}" "$(basename "$(dirname "$kdir")")" scripts/sid-chroot
 done
 
 echo "$pass passed, $fail failed"

@@ -4,12 +4,13 @@
 #   1. host unit tests (tests/unit)
 #   2. the module's style bar: checkpatch, W=1 and sparse (scripts/style.sh)
 #   3. tests of the VM runner itself (tests/runner)
-#   4. the VM suite (tests/vm) on Debian's 6.1 and 6.12 kernels, each with
-#      4- and 5-level paging, the race tests on a test build of the module
+#   4. the VM suite (tests/vm) on Debian's 6.1 and 6.12 kernels and sid's
+#      7.2 (from the sid chroot, scripts/deps.sh), each with 4- and 5-level
+#      paging, the race tests on a test build of the module
 #      (scripts/vm --test-hooks), then the walker suite as uid 1000
 #
 # Each stage's own summary is folded into the total; a stage that dies
-# without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12"
+# without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12 7.2"
 # and LEVELS="4 5" narrow the matrix; extra arguments select VM tests by
 # name.
 #
@@ -26,7 +27,7 @@ case ${1:-} in
 --host-only) host_only=1; shift ;;
 --debug) debug=1; shift ;;
 esac
-kernels=${KERNELS:-6.1 6.12}
+kernels=${KERNELS:-6.1 6.12 7.2}
 levels=${LEVELS:-4 5}
 
 # The reliability stage's guest command lines (run-suite.sh --run).

@@ -60,8 +60,8 @@ enum ptscope_flag_bits {
 	PTSCOPE_FB_GLOBAL,
 	PTSCOPE_FB_NX,
 	PTSCOPE_FB_SOFT_DIRTY,		/* also swap soft-dirty on swap entries */
-	PTSCOPE_FB_SPECIAL,
-	PTSCOPE_FB_DEVMAP,
+	PTSCOPE_FB_SPECIAL,		/* p?d_special(); 7.2 sets it on huge zero pmds too */
+	PTSCOPE_FB_DEVMAP,		/* devmap leaf; 7.2 removed devmap: never set there */
 	PTSCOPE_FB_UFFD_WP,		/* also swap uffd-wp on swap entries */
 	PTSCOPE_FB_HUGE,		/* leaf above PTE level */
 	PTSCOPE_FB_ZERO_PAGE,		/* maps the shared zero page */

@@ -12,6 +12,9 @@
  *                 the second credential (opener vs sender/writer)
  *   pmd-rcu       PTE tables freed by MADV_COLLAPSE of shmem while a walk
  *                 holds a pmd it read before entering RCU
+ *   pte-reclaim   empty PTE tables freed by MADV_DONTNEED (7.2: under the
+ *                 per-VMA lock only, beside the walk's mmap_read_lock)
+ *                 while a walk holds a pmd it read before entering RCU
  *   thp-update    THPs cycled through write + MADV_FREE (pmdp_invalidate())
  *                 with swap off: no swap entry may ever be reported
  *   hugetlb-share shared hugetlb pmd tables unshared and freed under a walk
@@ -823,6 +826,90 @@ static void test_pmd_rcu(void)
 			walks, atomic_load(&st->ok), hook_hits() - hits);
 }
 
+/* ---- pte-reclaim ---- */
+
+/*
+ * Fill a 2 MiB-aligned anonymous table and empty it with MADV_DONTNEED,
+ * over and over.  Kernels with CONFIG_PT_RECLAIM (7.2) free the emptied
+ * PTE table at once; 7.2 also takes only the VMA's lock for it, so the
+ * zap and the free run beside a walk that holds mmap_read_lock.  ->ok
+ * says whether this kernel reclaims: VmPTE, read by the target itself,
+ * falls after the first MADV_DONTNEED.
+ */
+static void dontneed_loop(char *base, struct loop_stats *st)
+{
+	long before, after;
+	size_t i;
+
+	for (i = 0; i < 2 * MIB; i += 4096)
+		base[i] = (char)i;
+	before = pt_status_kb(getpid(), "VmPTE");
+	madvise(base, 2 * MIB, MADV_DONTNEED);
+	after = pt_status_kb(getpid(), "VmPTE");
+	atomic_store(&st->ok, before >= 0 && after >= 0 && after < before);
+	for (;;) {
+		for (i = 0; i < 2 * MIB; i += 4096)
+			base[i] = (char)i;
+		madvise(base, 2 * MIB, MADV_DONTNEED);
+		atomic_fetch_add(&st->iters, 1);
+	}
+}
+
+static void test_pte_reclaim(void)
+{
+	struct loop_stats *st = shared_stats();
+	long hits, walks = 0, bad = 0;
+	char *base, sel[80], *rep;
+	pid_t target;
+	double end;
+
+	if (!hooks_present()) {
+		pt_skip("pte-reclaim: needs a test build (scripts/vm --test-hooks)");
+		return;
+	}
+	base = aligned_reserve(2 * MIB);
+	if (!st || !base ||
+	    mmap(base, 2 * MIB, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != base ||
+	    madvise(base, 2 * MIB, MADV_NOHUGEPAGE)) {
+		pt_fail("pte-reclaim: cannot map 2 MiB: %s", strerror(errno));
+		return;
+	}
+	target = fork();
+	if (!target)
+		dontneed_loop(base, st);
+	end = now() + 20;
+	while (!atomic_load(&st->iters) && now() < end)
+		usleep(10000);
+	hits = hook_hits();
+	hook_arm(PTSCOPE_TP_PMD_CLASSIFIED, 200, getpid(),
+		 (unsigned long)base);
+	snprintf(sel, sizeof(sel), "%d", target);
+	for (end = now() + 8; now() < end; walks++) {
+		unsigned long b = (unsigned long)base;
+
+		/* Only present 4K pages can be there (no THP: NOHUGEPAGE). */
+		if (odd_rows(target, b, b + 2 * MIB, "pte") > 0)
+			bad++;
+		if (read_report("summary", sel, &rep) == 0)
+			free(rep);
+	}
+	hook_disarm();
+	reap(target);
+	if (!atomic_load(&st->iters))
+		pt_fail("pte-reclaim: the target never emptied its table");
+	else if (bad)
+		pt_fail("pte-reclaim: %ld of %ld walks reported impossible entries",
+			bad, walks);
+	else if (hook_hits() - hits < 2)
+		pt_fail("pte-reclaim: the walks never stopped at the delay point");
+	else
+		pt_pass("pte-reclaim: %ld walks over %ld MADV_DONTNEEDs (empty tables %s), %ld delayed, no bad entry",
+			walks, atomic_load(&st->iters),
+			atomic_load(&st->ok) ? "reclaimed" : "kept",
+			hook_hits() - hits);
+}
+
 /* ---- thp-update ---- */
 
 #define THP_N	8
@@ -1310,6 +1397,7 @@ int main(int argc, char **argv)
 	CASE("thp-update", test_thp_update);
 	CASE("vma-change", test_vma_change);
 	CASE("pmd-rcu", test_pmd_rcu);
+	CASE("pte-reclaim", test_pte_reclaim);
 	CASE("hugetlb-share", test_hugetlb_share);
 	return pt_summary();
 }
