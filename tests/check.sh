@@ -42,20 +42,14 @@ failed_stages=()
 start=$(date +%s)
 figures=$(mktemp)
 
-# run_stage NAME CMD...: run, stream output, fold its summary into the total.
-run_stage() {
-	local name=$1 out rc line p f s
-	shift
-	echo "=== $name"
-	out=$(mktemp)
-	"$@" 2>&1 | tee "$out"
-	rc=${PIPESTATUS[0]}
+# fold_stage NAME LOG RC: fold a finished stage's summary into the total.
+fold_stage() {
+	local name=$1 out=$2 rc=$3 line p f s
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	# The figure lines a stage repeats at its end (run-suite.sh).
 	sed -n '/^--- figures$/,$p' "$out" |
 		grep -E '^stress: .*checksum errors|^fuzz: seed .*requests' |
 		sed "s/^/$name: /" >>"$figures"
-	rm -f "$out"
 	p=0 f=0 s=0
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
@@ -71,6 +65,55 @@ run_stage() {
 	total_skip=$((total_skip + s))
 	[ "$f" -eq 0 ] || failed_stages+=("$name")
 	echo "=== $name: $p pass, $f fail, $s skip ($(($(date +%s) - start)) s elapsed)"
+}
+
+# run_stage NAME CMD...: run, stream output, fold its summary into the total.
+run_stage() {
+	local name=$1 out rc
+	shift
+	echo "=== $name"
+	out=$(mktemp)
+	"$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	fold_stage "$name" "$out" "$rc"
+	rm -f "$out"
+}
+
+# VM stages run $check_jobs at a time: each single-threaded TCG guest
+# keeps one host core busy, so two fill a 2-core machine.  vm_stage
+# queues one; run_vm_stages runs the queue and then shows each stage's
+# output, in queue order, with its summary folded in.
+check_jobs=${PTSCOPE_CHECK_JOBS:-2}
+vm_names=()
+vm_cmds=()
+vm_stage() { # NAME CMD...
+	vm_names+=("$1")
+	shift
+	vm_cmds+=("$(printf '%q ' "$@")")
+}
+run_vm_stages() {
+	local dir i n=${#vm_names[@]}
+	dir=$(mktemp -d)
+	echo "=== ${n} VM stages, $check_jobs at a time"
+	for ((i = 0; i < n; i++)); do
+		while [ "$(jobs -rp | wc -l)" -ge "$check_jobs" ]; do
+			wait -n
+		done
+		echo "=== started: ${vm_names[i]} ($(($(date +%s) - start)) s elapsed)"
+		(
+			eval "${vm_cmds[i]}" >"$dir/$i.log" 2>&1
+			echo $? >"$dir/$i.rc"
+		) &
+	done
+	wait
+	for ((i = 0; i < n; i++)); do
+		echo "=== ${vm_names[i]}"
+		cat "$dir/$i.log"
+		fold_stage "${vm_names[i]}" "$dir/$i.log" "$(cat "$dir/$i.rc" 2>/dev/null || echo 1)"
+	done
+	rm -rf "$dir"
+	vm_names=()
+	vm_cmds=()
 }
 
 # The closing lines: the figures the stages printed, failed stages, total.
@@ -118,12 +161,7 @@ run_stage "host unit tests" make -s -C tests/unit check
 run_stage "module style (checkpatch, W=1, sparse)" scripts/style.sh
 if [ "$host_only" = 0 ]; then
 	run_stage "VM runner self-test" tests/runner/test-runner.sh 6.12
-	for k in $kernels; do
-		for l in $levels; do
-			run_stage "VM suite, $k, $l-level" \
-				scripts/vm -q --kernel "$k" --levels "$l" -- run-suite.sh "$@"
-		done
-	done
+	# Longest first, so that the last pair ends together.
 	# Stress (60 s), rmmod while busy, and the fuzzer as root and as
 	# uid 1000: one guest per kernel, in its other paging mode too.
 	# Name filters leave it out unless one of them is "reliability".
@@ -131,24 +169,31 @@ if [ "$host_only" = 0 ]; then
 		k=${kl% *} l=${kl#* }
 		case " $kernels " in *" $k "*) ;; *) continue ;; esac
 		[ $# -eq 0 ] || [[ " $* " == *" reliability "* ]] || continue
-		run_stage "reliability (stress, unload, fuzz), $k, $l-level" \
+		vm_stage "reliability (stress, unload, fuzz), $k, $l-level" \
 			scripts/vm -q --kernel "$k" --levels "$l" -- \
 			run-suite.sh --run "${reliability[@]}"
+	done
+	for k in $kernels; do
+		for l in $levels; do
+			vm_stage "VM suite, $k, $l-level" \
+				scripts/vm -q --kernel "$k" --levels "$l" -- run-suite.sh "$@"
+		done
 	done
 	# The race tests with a test build's delay points (module/testhook.h);
 	# the production runs above skip the cases that need them.
 	for k in $kernels; do
 		[ $# -eq 0 ] || [[ " $* " == *race* ]] || continue
-		run_stage "race tests (test build), $k, 5-level" \
+		vm_stage "race tests (test build), $k, 5-level" \
 			scripts/vm -q --test-hooks --kernel "$k" --levels 5 -- \
 			run-suite.sh test-race
 	done
 	# The root runs already check the unprivileged side in children that
 	# drop to uid 1000; these run the walker suite as that user outright.
 	for k in $kernels; do
-		run_stage "VM walker suite as uid 1000, $k" \
+		vm_stage "VM walker suite as uid 1000, $k" \
 			scripts/vm -q --kernel "$k" --levels 4 --user -- run-suite.sh walk privilege
 	done
+	run_vm_stages
 fi
 
 finish
