@@ -314,22 +314,41 @@ static void ptscope_slot_free(struct ptscope_watch_slot *w)
 }
 
 /*
- * Free a replaced list, and those of its slots that @new (which may be
- * NULL) no longer holds, once no probe can see them.
+ * With ptscope_stats_mutex held, right after @new (which may be NULL)
+ * replaced @old: a mask of @old's slots that @new no longer holds.  It
+ * must be decided under the mutex: once it is dropped, another writer
+ * may replace @new and free it.
  */
-static void ptscope_watch_retire(struct ptscope_watch_list *old,
-				 const struct ptscope_watch_list *new)
+static unsigned long ptscope_watch_gone(const struct ptscope_watch_list *old,
+					const struct ptscope_watch_list *new)
 {
+	unsigned long gone = 0;
 	unsigned int i, j;
 
-	tracepoint_synchronize_unregister();
+	BUILD_BUG_ON(PTSCOPE_STATS_WATCH_MAX > BITS_PER_LONG);
 	for (i = 0; i < old->nr; i++) {
 		for (j = 0; new && j < new->nr; j++)
 			if (new->slot[j].ctrs == old->slot[i].ctrs)
 				break;
 		if (!new || j == new->nr)
-			ptscope_slot_free(&old->slot[i]);
+			gone |= BIT(i);
 	}
+	return gone;
+}
+
+/*
+ * Free a replaced list, and its slots in @gone (ptscope_watch_gone()),
+ * once no probe can see them.  Called without the mutex.
+ */
+static void ptscope_watch_retire(struct ptscope_watch_list *old,
+				 unsigned long gone)
+{
+	unsigned int i;
+
+	tracepoint_synchronize_unregister();
+	for (i = 0; i < old->nr; i++)
+		if (gone & BIT(i))
+			ptscope_slot_free(&old->slot[i]);
 	kfree(old);
 }
 
@@ -341,6 +360,7 @@ int ptscope_stats_watch_add(pid_t nr, const struct cred *cred,
 	struct mm_struct *mm;
 	struct pid *pid;
 	unsigned int i, nr_old;
+	unsigned long gone;
 	int err;
 
 	/* The task checked is the task stored: both go by @pid, not @nr. */
@@ -390,10 +410,11 @@ int ptscope_stats_watch_add(pid_t nr, const struct cred *cred,
 	new->slot[new->nr].ctrs = ctrs;
 	new->nr++;
 	old = ptscope_watch_publish(new);
+	gone = old ? ptscope_watch_gone(old, new) : 0;
 	mutex_unlock(&ptscope_stats_mutex);
 
 	if (old)
-		ptscope_watch_retire(old, new);
+		ptscope_watch_retire(old, gone);
 	mmput(mm);
 	return 0;
 
@@ -411,6 +432,7 @@ int ptscope_stats_watch_del(pid_t nr, const char **why)
 {
 	struct ptscope_watch_list *old, *new = NULL;
 	unsigned int i, nr_old;
+	unsigned long gone;
 	bool found = false;
 	struct pid *pid;
 	int err = 0;
@@ -451,10 +473,11 @@ int ptscope_stats_watch_del(pid_t nr, const char **why)
 		new = NULL;
 	}
 	ptscope_watch_publish(new);
+	gone = ptscope_watch_gone(old, new);
 	mutex_unlock(&ptscope_stats_mutex);
 	put_pid(pid);
 
-	ptscope_watch_retire(old, new);
+	ptscope_watch_retire(old, gone);
 	return 0;
 
 out_unlock:
