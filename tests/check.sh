@@ -41,6 +41,7 @@ total_skip=0
 failed_stages=()
 start=$(date +%s)
 figures=$(mktemp)
+failures=$(mktemp)
 
 # fold_stage NAME LOG RC: fold a finished stage's summary into the total.
 fold_stage() {
@@ -50,6 +51,10 @@ fold_stage() {
 	sed -n '/^--- figures$/,$p' "$out" |
 		grep -E '^stress: .*checksum errors|^fuzz: seed .*requests' |
 		sed "s/^/$name: /" >>"$figures"
+	# Each FAIL line with the test it came from, repeated at the end so
+	# that the last lines of a long log still say what failed.
+	awk -v stage="$name" '/^--- /{t=$2} /^FAIL/{print stage ": " t ": " $0}' \
+		"$out" | head -n 20 >>"$failures"
 	p=0 f=0 s=0
 	if [ -n "$line" ]; then
 		p=$(echo "$line" | sed -E 's/^([0-9]+) passed.*/\1/')
@@ -58,6 +63,7 @@ fold_stage() {
 	fi
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL: stage '$name' exited with status $rc"
+		echo "$name: FAIL: exited with status $rc" >>"$failures"
 		f=1
 	fi
 	total_pass=$((total_pass + p))
@@ -124,6 +130,11 @@ finish() {
 		sed 's/^/  /' "$figures"
 	fi
 	rm -f "$figures"
+	if [ -s "$failures" ]; then
+		echo "failures:"
+		sed 's/^/  /' "$failures"
+	fi
+	rm -f "$failures"
 	if [ ${#failed_stages[@]} -gt 0 ]; then
 		echo "failed stages: ${failed_stages[*]}"
 	fi
