@@ -120,7 +120,7 @@ resolve_in() {
 # matching RELEASE-REGEX, install PACKAGES (with @ standing for that
 # release) when any is missing, and set $resolved to the release.
 make_chroot() {
-	local suite=$1 regex=$2 dir=$cache/$1-chroot mirror stamp pkgs have missing p
+	suite=$1 regex=$2 dir=$cache/$1-chroot
 	shift 2
 	if [ ! -x "$dir/usr/bin/apt-get" ]; then
 		mirror=$(host_mirror)
@@ -152,7 +152,7 @@ make_chroot() {
 	fi
 	pkgs=$(echo "$*" | sed "s/@/$resolved/g")
 	# One dpkg-query for all of them: each chroot call costs a fork or two.
-	# shellcheck disable=SC2086
+	# shellcheck disable=SC2016,SC2086
 	have=$("$chroot_tool" "$suite" dpkg-query -W -f '${Package} ${Status}\n' $pkgs 2>/dev/null |
 		sed -n 's/ install ok installed$//p')
 	missing=""
