@@ -170,6 +170,29 @@ build_pkgs="make sparse dwarves kmod xz-utils zstd"
 make_chroot sid '7\.2\.[0-9]+\+deb[0-9]+-amd64' \
 	"$build_pkgs linux-headers-@ linux-binary-@ linux-modules-@"
 vsid=$resolved
+# sid's 7.2 headers package leaves out scripts/checker-valid.sh, which the
+# kernel's Makefile runs for C=1/C=2 to vet sparse: without it, kbuild
+# prints "C=2 specified, but sparse is not available" and silently skips
+# sparse.  Put back the check it makes (sparse runs, and understands
+# __typeof_unqual__, which 7.2's headers use); scripts/style.sh fails on
+# that message, so a missing checker never passes for a clean run.
+for hdr in "$cache"/sid-chroot/usr/src/linux-headers-*-common; do
+	if [ -e "$hdr/scripts/checker-valid.sh" ] ||
+		! grep -q checker-valid.sh "$hdr/Makefile" 2>/dev/null; then
+		continue
+	fi
+	cat >"$hdr/scripts/checker-valid.sh" <<'CHECKER'
+#!/bin/sh -eu
+# Put here by ptscope's scripts/deps.sh (Debian's headers package lacks it):
+# prints 1 if the checker "$@" runs and parses __typeof_unqual__, else 0.
+[ -x "$(command -v "$1")" ] || { echo 0; exit 0; }
+tmp_file=$(mktemp)
+trap 'rm -f "$tmp_file"' EXIT
+printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$tmp_file"
+"$@" "$tmp_file" 2>&1 | awk -v c=1 '/error/{c=0}END{print c}'
+CHECKER
+	chmod 755 "$hdr/scripts/checker-valid.sh"
+done
 make_chroot trixie '6\.12\.[0-9]+\+deb13-amd64' "$build_pkgs linux-headers-@"
 vtrixie=$resolved
 

@@ -64,7 +64,8 @@ build_style() {
 		# shellcheck disable=SC2086
 		if out=$("$@" make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir${hooks:+-test}" \
 			C=2 $hooks 2>&1) &&
-			! echo "$out" | grep -E 'warning|error' | grep -v 'Skipping BTF'; then
+			! echo "$out" | grep -E 'warning|error|is not available' |
+				grep -v 'Skipping BTF'; then
 			echo "PASS: $what"
 			pass=$((pass + 1))
 		else
