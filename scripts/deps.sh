@@ -8,6 +8,8 @@
 #   6.12: the newest linux-image-6.12.*+deb12-amd64-unsigned
 #   7.2:  the newest linux-headers-7.2.*-amd64 in Debian sid, installed into
 #         a sid chroot (see below), not on the host
+#   6.12 (trixie): the newest linux-headers-6.12.*+deb13-amd64, in a
+#         trixie chroot, for build tests only
 set -eu
 
 export DEBIAN_FRONTEND=noninteractive
@@ -83,15 +85,17 @@ if [ -n "$missing" ]; then
 	run apt-get install -y -q --no-install-recommends $missing
 fi
 
-# --- the sid chroot, for sid's newest kernel (7.2 today) ----------------
+# --- the chroots: sid's newest kernel (7.2 today) and trixie's 6.12 -----
 #
-# sid's kernel headers need gcc-16 and a libc newer than bookworm's, so the
-# module for that kernel is built in a minimal sid chroot (scripts/sid-chroot
-# runs commands there), cached beside the debug kernel, never in the tree.
-# sid splits the kernel into linux-binary-* (the vmlinuz scripts/vm boots)
-# and linux-modules-* (zram and its dependencies for the guest).
+# sid's kernel headers need gcc-16 and a libc newer than bookworm's, and
+# trixie's 6.12 headers gcc-14, so the module for those kernels is built in
+# minimal debootstrap chroots (scripts/chroot runs commands there), cached
+# beside the debug kernel, never in the tree.  sid's kernel is also booted:
+# sid splits it into linux-binary-* (the vmlinuz scripts/vm boots) and
+# linux-modules-* (zram and its dependencies for the guest).  trixie's is
+# only built against (scripts/style.sh), so it gets headers alone.
 cache=${PTSCOPE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/ptscope}
-sid=$cache/sid-chroot
+chroot_tool=$(cd "$(dirname "$0")" && pwd)/chroot
 
 # The Debian archive the host already uses (deb822 or one-line sources),
 # so that no mirror is named here.
@@ -103,67 +107,93 @@ host_mirror() {
 		head -n 1
 }
 
-# Run a command in the chroot, with /proc, in a private mount namespace.
-# shellcheck disable=SC2016
-in_sid() {
-	unshare --mount --propagation private /bin/sh -ec \
-		'mount -t proc proc "$0/proc"; exec chroot "$0" "$@"' "$sid" "$@"
-}
-
-# The mirror's sid Release file can be past its Valid-Until date (a frozen
-# snapshot): without this, apt in the chroot refuses every list.
-sid_apt() {
-	in_sid env DEBIAN_FRONTEND=noninteractive \
-		apt-get -q -o Acquire::Check-Valid-Until=false "$@"
-}
-
-# The newest sid 7.2 flavour-amd64 kernel, e.g. 7.2.13+deb14-amd64.
-resolve_sid() {
-	in_sid apt-cache search --names-only '^linux-headers-7\.2\.[0-9]+\+deb[0-9]+-amd64$' 2>/dev/null |
-		sed -n 's/^linux-headers-\(7\.2\.[0-9]*+deb[0-9]*-amd64\) .*/\1/p' |
+# The newest kernel release whose headers package matches the extended
+# regex $2 (the release in parentheses), in chroot $1.
+resolve_in() {
+	"$chroot_tool" "$1" apt-cache search --names-only "^linux-headers-$2\$" 2>/dev/null |
+		sed -E -n "s/^linux-headers-($2) .*/\1/p" |
 		sort -V | tail -n 1
 }
 
-if [ ! -x "$sid/usr/bin/apt-get" ]; then
-	mirror=$(host_mirror)
-	if [ -z "$mirror" ]; then
-		echo "ptscope: no Debian mirror in /etc/apt/sources.list*; cannot make the sid chroot" >&2
+# make_chroot SUITE RELEASE-REGEX PACKAGES...: create the chroot if it is
+# missing, refresh its lists once a day, resolve the newest kernel release
+# matching RELEASE-REGEX, install PACKAGES (with @ standing for that
+# release) when any is missing, and set $resolved to the release.
+make_chroot() {
+	suite=$1 regex=$2 dir=$cache/$1-chroot
+	shift 2
+	if [ ! -x "$dir/usr/bin/apt-get" ]; then
+		mirror=$(host_mirror)
+		if [ -z "$mirror" ]; then
+			echo "ptscope: no Debian mirror in /etc/apt/sources.list*; cannot make the $suite chroot" >&2
+			exit 1
+		fi
+		echo "ptscope: creating the $suite chroot in $dir from $mirror"
+		mkdir -p "$cache"
+		rm -rf "$dir.tmp"
+		run debootstrap --variant=minbase "$suite" "$dir.tmp" "$mirror"
+		mv "$dir.tmp" "$dir"
+	fi
+	[ "$(id -u)" -eq 0 ] || { echo "ptscope: the $suite chroot needs root" >&2; exit 1; }
+	# Lists older than a day may miss the newest kernel (or name one the
+	# mirror dropped); refreshing costs a few seconds.  A stamp of our own
+	# tells their age: apt may date the list files by the mirror's clock.
+	# (scripts/chroot --apt passes Acquire::Check-Valid-Until=false: the
+	# mirror's sid Release file can be past its Valid-Until date.)
+	stamp=$dir/var/lib/apt/ptscope-lists-updated
+	if [ -z "$(find "$stamp" -mtime -1 2>/dev/null)" ]; then
+		"$chroot_tool" "$suite" --apt update
+		touch "$stamp"
+	fi
+	resolved=$(resolve_in "$suite" "$regex")
+	if [ -z "$resolved" ]; then
+		echo "ptscope: cannot resolve a linux-headers-$regex package with apt-cache in $dir" >&2
 		exit 1
 	fi
-	echo "ptscope: creating the sid chroot in $sid from $mirror"
-	mkdir -p "$cache"
-	rm -rf "$sid.tmp"
-	run debootstrap --variant=minbase sid "$sid.tmp" "$mirror"
-	mv "$sid.tmp" "$sid"
-fi
-[ "$(id -u)" -eq 0 ] || { echo "ptscope: the sid chroot needs root" >&2; exit 1; }
-# Lists older than a day may miss the newest 7.2 (or name one the mirror
-# dropped); refreshing costs a few seconds.  A stamp of our own tells
-# their age: apt may date the list files by the mirror's clock.
-stamp=$sid/var/lib/apt/ptscope-lists-updated
-if [ -z "$(find "$stamp" -mtime -1 2>/dev/null)" ]; then
-	sid_apt update
-	touch "$stamp"
-fi
-vsid=$(resolve_sid)
-if [ -z "$vsid" ]; then
-	echo "ptscope: cannot resolve sid's 7.2 kernel with apt-cache in $sid" >&2
-	exit 1
-fi
-sid_pkgs="make sparse dwarves kmod xz-utils zstd linux-headers-$vsid \
-linux-binary-$vsid linux-modules-$vsid"
-# One dpkg-query for all of them: each chroot call costs a fork or two.
-# shellcheck disable=SC2086
-sid_have=$(in_sid dpkg-query -W -f '${Package} ${Status}\n' $sid_pkgs 2>/dev/null |
-	sed -n 's/ install ok installed$//p')
-sid_missing=""
-for p in $sid_pkgs; do
-	echo "$sid_have" | grep -qx "$p" || sid_missing="$sid_missing $p"
-done
-if [ -n "$sid_missing" ]; then
-	echo "ptscope: installing in the sid chroot:$sid_missing"
-	# shellcheck disable=SC2086
-	sid_apt install -y --no-install-recommends $sid_missing
-fi
+	pkgs=$(echo "$*" | sed "s/@/$resolved/g")
+	# One dpkg-query for all of them: each chroot call costs a fork or two.
+	# shellcheck disable=SC2016,SC2086
+	have=$("$chroot_tool" "$suite" dpkg-query -W -f '${Package} ${Status}\n' $pkgs 2>/dev/null |
+		sed -n 's/ install ok installed$//p')
+	missing=""
+	for p in $pkgs; do
+		echo "$have" | grep -qx "$p" || missing="$missing $p"
+	done
+	if [ -n "$missing" ]; then
+		echo "ptscope: installing in the $suite chroot:$missing"
+		# shellcheck disable=SC2086
+		"$chroot_tool" "$suite" --apt install -y --no-install-recommends $missing
+	fi
+}
 
-echo "ptscope: all dependencies present (kernels $v61, $v612, sid ${vsid:-?})"
+build_pkgs="make sparse dwarves kmod xz-utils zstd"
+make_chroot sid '7\.2\.[0-9]+\+deb[0-9]+-amd64' \
+	"$build_pkgs linux-headers-@ linux-binary-@ linux-modules-@"
+vsid=$resolved
+# sid's 7.2 headers package leaves out scripts/checker-valid.sh, which the
+# kernel's Makefile runs for C=1/C=2 to vet sparse: without it, kbuild
+# prints "C=2 specified, but sparse is not available" and silently skips
+# sparse.  Put back the check it makes (sparse runs, and understands
+# __typeof_unqual__, which 7.2's headers use); scripts/style.sh fails on
+# that message, so a missing checker never passes for a clean run.
+for hdr in "$cache"/sid-chroot/usr/src/linux-headers-*-common; do
+	if [ -e "$hdr/scripts/checker-valid.sh" ] ||
+		! grep -q checker-valid.sh "$hdr/Makefile" 2>/dev/null; then
+		continue
+	fi
+	cat >"$hdr/scripts/checker-valid.sh" <<'CHECKER'
+#!/bin/sh -eu
+# Put here by ptscope's scripts/deps.sh (Debian's headers package lacks it):
+# prints 1 if the checker "$@" runs and parses __typeof_unqual__, else 0.
+[ -x "$(command -v "$1")" ] || { echo 0; exit 0; }
+tmp_file=$(mktemp)
+trap 'rm -f "$tmp_file"' EXIT
+printf 'static inline int u(const int *q)\n{\n\t__typeof_unqual__(*q) v = *q;\n\treturn v;\n}\n' >"$tmp_file"
+"$@" "$tmp_file" 2>&1 | awk -v c=1 '/error/{c=0}END{print c}'
+CHECKER
+	chmod 755 "$hdr/scripts/checker-valid.sh"
+done
+make_chroot trixie '6\.12\.[0-9]+\+deb13-amd64' "$build_pkgs linux-headers-@"
+vtrixie=$resolved
+
+echo "ptscope: all dependencies present (kernels $v61, $v612, sid $vsid, trixie $vtrixie)"

@@ -15,7 +15,7 @@
 # name.
 #
 # --debug (make check-debug) runs the VM stages on the debug kernel that
-# scripts/debug-kernel builds (DEBUG_KERNEL=6.1|6.12, default 6.12), each
+# scripts/debug-kernel builds (DEBUG_KERNEL=6.1|6.12|7.2, default 6.12), each
 # followed by a kmemleak scan after rmmod (tests/vm/leakcheck.sh).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -172,23 +172,26 @@ run_stage "host unit tests" make -s -C tests/unit check
 run_stage "module style (checkpatch, W=1, sparse)" scripts/style.sh
 if [ "$host_only" = 0 ]; then
 	run_stage "VM runner self-test" tests/runner/test-runner.sh 6.12
-	# Longest first, so that the last pair ends together.
+	# Longest first, so that the last pair ends together: the VM suites
+	# (about 280 s each on 2 cores), the reliability stages (140 s), the
+	# race tests (65 s), the uid-1000 runs (40 s).
+	for k in $kernels; do
+		for l in $levels; do
+			vm_stage "VM suite, $k, $l-level" \
+				scripts/vm -q --kernel "$k" --levels "$l" -- run-suite.sh "$@"
+		done
+	done
 	# Stress (60 s), rmmod while busy, and the fuzzer as root and as
-	# uid 1000: one guest per kernel, in its other paging mode too.
-	# Name filters leave it out unless one of them is "reliability".
-	for kl in "6.12 5" "6.1 4"; do
+	# uid 1000: one guest per kernel, each in one paging mode, both modes
+	# covered.  Name filters leave it out unless one of them is
+	# "reliability".
+	for kl in "6.12 5" "6.1 4" "7.2 4"; do
 		k=${kl% *} l=${kl#* }
 		case " $kernels " in *" $k "*) ;; *) continue ;; esac
 		[ $# -eq 0 ] || [[ " $* " == *" reliability "* ]] || continue
 		vm_stage "reliability (stress, unload, fuzz), $k, $l-level" \
 			scripts/vm -q --kernel "$k" --levels "$l" -- \
 			run-suite.sh --run "${reliability[@]}"
-	done
-	for k in $kernels; do
-		for l in $levels; do
-			vm_stage "VM suite, $k, $l-level" \
-				scripts/vm -q --kernel "$k" --levels "$l" -- run-suite.sh "$@"
-		done
 	done
 	# The race tests with a test build's delay points (module/testhook.h);
 	# the production runs above skip the cases that need them.

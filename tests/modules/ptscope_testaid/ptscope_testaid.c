@@ -49,7 +49,6 @@
 
 #ifdef PTSCOPE_TESTAID_PFNMAP
 #include <linux/huge_mm.h>
-#include <linux/pfn_t.h>
 #endif
 
 static unsigned int exec_delay_ms;
@@ -141,9 +140,9 @@ static vm_fault_t ptscope_testaid_insert_pmd(struct vm_fault *vmf)
 
 	if (base < vma->vm_start || base + PMD_SIZE > vma->vm_end)
 		return VM_FAULT_FALLBACK;
-	ret = vmf_insert_pfn_pmd(vmf,
-				 pfn_to_pfn_t(ptscope_testaid_base_pfn(vma)),
-				 false);
+	ret = ptscope_testaid_insert_pfn_pmd(vmf,
+					     ptscope_testaid_base_pfn(vma),
+					     false);
 	if (ret == VM_FAULT_NOPAGE)
 		WRITE_ONCE(pmd_inserts, READ_ONCE(pmd_inserts) + 1);
 	return ret;

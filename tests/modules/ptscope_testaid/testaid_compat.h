@@ -15,11 +15,21 @@
 
 /*
  * The pfnmap device: vmf_insert_pfn_pmd() takes a pfn_t up to 6.16; 6.17
- * dropped pfn_t, and the API after it is not checked here, so the device
- * is left out there (pfnmap=1 then fails the load with -EOPNOTSUPP).
+ * dropped pfn_t, and 7.2 (checked) takes the bare pfn.  The kernels in
+ * between are not checked, so the device is left out there (pfnmap=1
+ * then fails the load with -EOPNOTSUPP).
  */
-#if defined(CONFIG_TRANSPARENT_HUGEPAGE) && !PTSCOPE_TESTAID_KV_GE(6, 17)
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#if PTSCOPE_TESTAID_KV_GE(7, 2)
 #define PTSCOPE_TESTAID_PFNMAP	1
+#define ptscope_testaid_insert_pfn_pmd(vmf, pfn, write) \
+	vmf_insert_pfn_pmd(vmf, pfn, write)
+#elif !PTSCOPE_TESTAID_KV_GE(6, 17)
+#include <linux/pfn_t.h>
+#define PTSCOPE_TESTAID_PFNMAP	1
+#define ptscope_testaid_insert_pfn_pmd(vmf, pfn, write) \
+	vmf_insert_pfn_pmd(vmf, pfn_to_pfn_t(pfn), write)
+#endif
 #endif
 
 /*
