@@ -69,6 +69,39 @@ else
 	pass "lintian: no errors ($(grep -c '^W: ' "$work/lintian.log") warnings)"
 fi
 
+# --- make install, uninstall and dkms-src, into a DESTDIR ----------------
+# The oracle is the list of files that appear, against the sources git
+# knows (dkms-src) or the documented paths (install).
+dest=$work/destdir
+kver=$(make -s --no-print-directory --eval='print-kver: ; @echo $(KVER)' print-kver)
+want_install=$(printf '%s\n' usr/bin/ptscope usr/share/man/man1/ptscope.1 \
+	"lib/modules/$kver/extra/ptscope.ko" | sort)
+if nice -n 10 make -s install DESTDIR="$dest" PREFIX=/usr >"$work/make-install.log" 2>&1 &&
+	[ "$(cd "$dest" && find . -type f | sed 's#^\./##' | sort)" = "$want_install" ]; then
+	pass "make install DESTDIR= PREFIX=/usr puts exactly the tool, ptscope.1 and ptscope.ko"
+else
+	(cd "$dest" 2>/dev/null && find . -type f)
+	fail "make install DESTDIR= (log: $work/make-install.log)"
+fi
+if make -s uninstall DESTDIR="$dest" PREFIX=/usr >>"$work/make-install.log" 2>&1 &&
+	[ -z "$(find "$dest" -type f)" ]; then
+	pass "make uninstall removes every file make install put there"
+else
+	find "$dest" -type f
+	fail "make uninstall DESTDIR= left files"
+fi
+rm -rf "$dest"
+want_src=$({ echo dkms.conf; git ls-files Kbuild module; } | sort)
+if make -s dkms-src DESTDIR="$dest" >>"$work/make-install.log" 2>&1 &&
+	[ "$(cd "$dest/usr/src/ptscope-$version" && find . -type f | sed 's#^\./##' | sort)" = "$want_src" ] &&
+	grep -qx "PACKAGE_VERSION=\"$version\"" "$dest/usr/src/ptscope-$version/dkms.conf"; then
+	pass "make dkms-src copies exactly Kbuild, module/ and dkms.conf (version $version)"
+else
+	(cd "$dest" 2>/dev/null && find . -type f)
+	fail "make dkms-src DESTDIR= copies other files, or no version in dkms.conf"
+fi
+rm -rf "$dest"
+
 # --- the real Debian system ----------------------------------------------
 t=$(date +%s)
 if ! image=$(scripts/debian-image); then
