@@ -73,6 +73,7 @@ fi
 # The oracle is the list of files that appear, against the sources git
 # knows (dkms-src) or the documented paths (install).
 dest=$work/destdir
+# shellcheck disable=SC2016
 kver=$(make -s --no-print-directory --eval='print-kver: ; @echo $(KVER)' print-kver)
 want_install=$(printf '%s\n' usr/bin/ptscope usr/share/man/man1/ptscope.1 \
 	"lib/modules/$kver/extra/ptscope.ko" | sort)
