@@ -8,6 +8,8 @@
 #      7.2 (from the sid chroot, scripts/deps.sh), each with 4- and 5-level
 #      paging, the race tests on a test build of the module
 #      (scripts/vm --test-hooks), then the walker suite as uid 1000
+#   5. the install test: the Debian packages built, installed, rebooted and
+#      purged in a real Debian 12 system (tests/install/check-install.sh)
 #
 # Each stage's own summary is folded into the total; a stage that dies
 # without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12 7.2"
@@ -198,6 +200,12 @@ if [ "$host_only" = 0 ]; then
 			scripts/vm -q --test-hooks --kernel "$k" --levels 5 -- \
 			run-suite.sh test-race
 	done
+	# The Debian packages, installed, rebooted and purged in a real
+	# Debian 12 system (bookworm's 6.1): make check-install.
+	if [ $# -eq 0 ] || [[ " $* " == *" install "* ]]; then
+		vm_stage "install test (Debian packages, real Debian 12, 6.1)" \
+			tests/install/check-install.sh
+	fi
 	# The root runs already check the unprivileged side in children that
 	# drop to uid 1000; these run the walker suite as that user outright.
 	for k in $kernels; do

@@ -61,7 +61,7 @@ else
 	fail "userspace/ptscope.1's .TH is not section 1 with \"ptscope $version\""
 fi
 
-lintian -I --no-tag-display-limit "$work/ptscope_${version}_"*.changes >"$work/lintian.log" 2>&1
+lintian -I --tag-display-limit 0 "$work/ptscope_${version}_"*.changes >"$work/lintian.log" 2>&1
 sed 's/^/  lintian: /' "$work/lintian.log"
 if grep -q '^E: ' "$work/lintian.log"; then
 	fail "lintian reports errors on the packages"
@@ -71,20 +71,22 @@ fi
 
 # --- make install, uninstall and dkms-src, into a DESTDIR ----------------
 # The oracle is the list of files that appear, against the sources git
-# knows (dkms-src) or the documented paths (install).
+# knows (dkms-src) or the documented paths (install).  In the exported
+# copy, so that nothing is built in the tree the VM stages share.
 dest=$work/destdir
+src=$work/src
 # shellcheck disable=SC2016
-kver=$(make -s --no-print-directory --eval='print-kver: ; @echo $(KVER)' print-kver)
+kver=$(make -s -C "$src" --no-print-directory --eval='print-kver: ; @echo $(KVER)' print-kver)
 want_install=$(printf '%s\n' usr/bin/ptscope usr/share/man/man1/ptscope.1 \
 	"lib/modules/$kver/extra/ptscope.ko" | sort)
-if nice -n 10 make -s install DESTDIR="$dest" PREFIX=/usr >"$work/make-install.log" 2>&1 &&
+if nice -n 10 make -s -C "$src" install DESTDIR="$dest" PREFIX=/usr >"$work/make-install.log" 2>&1 &&
 	[ "$(cd "$dest" && find . -type f | sed 's#^\./##' | sort)" = "$want_install" ]; then
 	pass "make install DESTDIR= PREFIX=/usr puts exactly the tool, ptscope.1 and ptscope.ko"
 else
 	(cd "$dest" 2>/dev/null && find . -type f)
 	fail "make install DESTDIR= (log: $work/make-install.log)"
 fi
-if make -s uninstall DESTDIR="$dest" PREFIX=/usr >>"$work/make-install.log" 2>&1 &&
+if make -s -C "$src" uninstall DESTDIR="$dest" PREFIX=/usr >>"$work/make-install.log" 2>&1 &&
 	[ -z "$(find "$dest" -type f)" ]; then
 	pass "make uninstall removes every file make install put there"
 else
@@ -93,7 +95,7 @@ else
 fi
 rm -rf "$dest"
 want_src=$({ echo dkms.conf; git ls-files Kbuild module; } | sort)
-if make -s dkms-src DESTDIR="$dest" >>"$work/make-install.log" 2>&1 &&
+if make -s -C "$src" dkms-src DESTDIR="$dest" >>"$work/make-install.log" 2>&1 &&
 	[ "$(cd "$dest/usr/src/ptscope-$version" && find . -type f | sed 's#^\./##' | sort)" = "$want_src" ] &&
 	grep -qx "PACKAGE_VERSION=\"$version\"" "$dest/usr/src/ptscope-$version/dkms.conf"; then
 	pass "make dkms-src copies exactly Kbuild, module/ and dkms.conf (version $version)"
@@ -111,7 +113,7 @@ if ! image=$(scripts/debian-image); then
 fi
 echo "image: $image ($(cat "$image/release"), $(($(date +%s) - t)) s)"
 cp "${debs[@]}" tests/install/guest.sh "$work/disk/"
-mke2fs -q -t ext4 -L ptscope-test -d "$work/disk" "$work/test.img" 64M ||
+mke2fs -q -t ext4 -L ptscope-test -d "$work/disk" "$work/test.img" 64M >/dev/null ||
 	{ fail "mke2fs of the test disk"; finish; }
 
 timeout=${PTSCOPE_INSTALL_TIMEOUT:-1500}

@@ -54,7 +54,9 @@ dkms_installed() {
 		grep -q "^ptscope/$1, $release, [^:]*: installed"
 }
 
-modinfo_version_is() { [ "$(modinfo -k "$release" -F version ptscope)" = "$1" ]; }
+modinfo_version_is() {
+	[ -n "$1" ] && [ "$(modinfo -k "$release" -F version ptscope)" = "$1" ]
+}
 
 # `ptscope maps PID` for the user's own shell names every VMA start of
 # /proc/PID/maps (read by the same shell just before) and the shell's
@@ -109,6 +111,10 @@ install)
 	v=$(pkgver ptscope-dkms)
 	check "DKMS built and installed ptscope $v for $release" dkms_installed "$v"
 	check "ptscope.ko for $release has version $v (modinfo)" modinfo_version_is "$v"
+	# README.Debian's Secure Boot note relies on this key.
+	# shellcheck disable=SC2016
+	check "DKMS signed ptscope.ko (modinfo signer) with /var/lib/dkms/mok.key" \
+		sh -c '[ -f /var/lib/dkms/mok.pub ] && [ -n "$(modinfo -k "$1" -F signer ptscope)" ]' sh "$release"
 	check "modules-load.d names ptscope" \
 		grep -qx ptscope /usr/lib/modules-load.d/ptscope.conf
 	check "man page in section 1" test -f /usr/share/man/man1/ptscope.1.gz
@@ -131,7 +137,7 @@ boot)
 	check "ptscope on a normal user's PATH is /usr/bin/ptscope" \
 		sh -c '[ "$(runuser -u user -- bash -lc "command -v ptscope")" = /usr/bin/ptscope ]'
 	check "ptscope --version as user says $v" \
-		sh -c "runuser -u user -- ptscope --version | tee /dev/stderr | grep -qF '$v'"
+		sh -c "[ -n '$v' ] && runuser -u user -- ptscope --version | tee /dev/stderr | grep -qF '$v'"
 	check "ptscope info as user works and names $release" \
 		sh -c "runuser -u user -- ptscope info | tee /dev/stderr | grep -qF '$release'"
 	check "ptscope maps \$\$ as user shows the shell's VMAs (/proc/\$\$/maps)" maps_shows_shell
