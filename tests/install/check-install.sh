@@ -8,8 +8,9 @@
 #   2. lintian on them: any error fails, warnings are listed;
 #   3. boot the cached bookworm image of scripts/debian-image (its own
 #      6.1 kernel, systemd, dkms; no network) under QEMU TCG, with a second
-#      disk carrying the .debs and tests/install/guest.sh, which installs
-#      them, reboots, checks as a normal user and purges (see guest.sh);
+#      disk carrying the .debs, the tree (for make dkms-install) and
+#      tests/install/guest.sh, which runs the tree's DKMS targets, installs
+#      the packages, reboots, checks as a normal user and purges;
 #      the root disk is a snapshot, so the cached image never changes.
 #
 # Prints PASS:/FAIL: lines and ends with "N passed, N failed, N skipped",
@@ -41,7 +42,8 @@ done
 # --- the packages --------------------------------------------------------
 version=$(sed -n 's/^#define PTSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' module/internal.h)
 git ls-files -co --exclude-standard | grep -v '^build/' |
-	tar -cf - -T - | tar -xf - -C "$work/src"
+	tar -cf "$work/disk/src.tar" -T -
+tar -xf "$work/disk/src.tar" -C "$work/src"
 t=$(date +%s)
 if (cd "$work/src" && nice -n 10 dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
 	pass "dpkg-buildpackage -us -uc -b builds ptscope and ptscope-dkms $version ($(($(date +%s) - t)) s)"
@@ -112,7 +114,7 @@ if ! image=$(scripts/debian-image); then
 	finish
 fi
 echo "image: $image ($(cat "$image/release"), $(($(date +%s) - t)) s)"
-cp "${debs[@]}" tests/install/guest.sh "$work/disk/"
+cp "${debs[@]}" tests/install/guest.sh "$work/disk/"  # and src.tar, above
 mke2fs -q -t ext4 -L ptscope-test -d "$work/disk" "$work/test.img" 64M >/dev/null ||
 	{ fail "mke2fs of the test disk"; finish; }
 

@@ -7,8 +7,10 @@
 # It goes through the life of the packages on a real system, one phase per
 # boot, keeping its place in /var/lib/ptscope-test (the root disk is a
 # throwaway snapshot that lives as long as the QEMU process):
-#   install  apt-get install both .debs offline; DKMS must have built and
-#            installed ptscope.ko for the running kernel; then reboot
+#   install  first the tree's make dkms-install, twice, and make
+#            dkms-uninstall (src.tar on the test disk); then apt-get install
+#            both .debs offline; DKMS must have built and installed
+#            ptscope.ko for the running kernel; then reboot
 #   boot     the module was loaded at boot by modules-load.d; as the normal
 #            user: ptscope is on PATH, `ptscope info` works and `ptscope
 #            maps $$` shows the shell's VMAs, checked against
@@ -101,9 +103,33 @@ nothing_left() {
 	[ "$left" -eq 0 ]
 }
 
+# The tree's own DKMS targets, before the packages: make dkms-install
+# twice (the second must replace the first), only sources in /usr/src,
+# then make dkms-uninstall leaves nothing.
+dkms_targets() {
+	src=$(mktemp -d)
+	tar -xf "$here/src.tar" -C "$src"
+	sv=$(sed -n 's/^#define PTSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' "$src/module/internal.h")
+	check "make dkms-install" make -C "$src" dkms-install
+	check "make dkms-install again (replaces the first)" make -C "$src" dkms-install
+	check "DKMS lists ptscope $sv installed for $release" dkms_installed "$sv"
+	# shellcheck disable=SC2016
+	check "/usr/src/ptscope-$sv holds only sources" sh -c '[ -f "$1/module/main.c" ] &&
+		[ -z "$(find "$1" -name "*.o" -o -name "*.ko" -o -name ".*.cmd" -o -name "*.mod*" |
+			tee /dev/stderr)" ]' sh "/usr/src/ptscope-$sv"
+	# shellcheck disable=SC2016
+	check "make dkms-uninstall leaves no registration, module or sources" \
+		sh -c 'make -C "$1" dkms-uninstall && ! dkms status | grep ptscope &&
+			[ ! -e "/usr/src/ptscope-$2" ] &&
+			[ -z "$(find /lib/modules -name "ptscope.ko*")" ]' sh "$src" "$sv"
+	rm -rf "$src"
+}
+
 case $phase in
 install)
-	echo "ptscope install test: installing on $release" >"$out"
+	echo "ptscope install test: make dkms-install on $release" >"$out"
+	dkms_targets
+	echo "ptscope install test: installing the packages" >"$out"
 	cd "$here" || exit 1
 	check "apt-get install ./ptscope_*.deb ./ptscope-dkms_*.deb (offline)" \
 		env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-download \
