@@ -176,12 +176,13 @@ if [ "$host_only" = 0 ]; then
 	run_stage "VM runner self-test" tests/runner/test-runner.sh 6.12
 	# Longest first, so that the last pair ends together.
 	# The Debian packages, installed, rebooted and purged in a real
-	# Debian 12 system (its own 6.1 kernel): make check-install.  Name
-	# filters leave it out unless one of them is "install".
+	# Debian 12 system (its own 6.1 kernel): make check-install without
+	# the tree's DKMS targets, which would add two DKMS builds under TCG.
+	# Name filters leave it out unless one of them is "install".
 	if [[ " $kernels " == *" 6.1 "* ]] &&
 		{ [ $# -eq 0 ] || [[ " $* " == *" install "* ]]; }; then
 		vm_stage "install test (Debian packages, real Debian 12, 6.1)" \
-			tests/install/check-install.sh
+			tests/install/check-install.sh --quick
 	fi
 	# Stress (60 s), rmmod while busy, and the fuzzer as root and as
 	# uid 1000: one guest per kernel, in its other paging mode too.
