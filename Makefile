@@ -9,11 +9,19 @@
 #   make bench           boot a VM, run the walker benchmarks and the
 #                        statistics overhead (docs/benchmarks.md, README)
 #   make install         module into /lib/modules/KVER/extra, tool into
-#                        /usr/local/sbin
-#   make dkms-install    register, build and install the module with DKMS
+#                        $(PREFIX)/bin, man page into section 1 (DESTDIR=)
+#   make uninstall       remove exactly what make install put there
+#   make dkms-install    copy the module's sources to /usr/src/ptscope-VERSION,
+#                        then register, build and install them with DKMS
+#   make dkms-uninstall  remove the module from DKMS and /usr/src
+#   make check-install   build the Debian packages and test them in a real
+#                        Debian 12 system under QEMU
 #   make style           checkpatch, W=1 and sparse on the module
 
-VERSION := 0.1
+# The one version: module/internal.h's.  The tool, dkms.conf (filled in
+# when installed) and debian/changelog (checked by debian/rules) follow it.
+VERSION := $(shell sed -n 's/^\#define PTSCOPE_VERSION[[:space:]]*"\(.*\)"/\1/p' \
+	     module/internal.h)
 
 # The running kernel's build tree when it has one, else the newest
 # installed kernel headers.
@@ -48,12 +56,13 @@ KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
 TEST_MODS := $(wildcard tests/modules/*)
 
 .PHONY: all module tool guest guest-progs kmod check check-host check-vm \
-	check-debug demo bench install dkms-install style clean help
+	check-debug check-install demo bench install install-module install-tool \
+	uninstall dkms-src dkms-install dkms-uninstall style clean help
 
 all: module tool
 
 help:
-	@sed -n '3,14s/^# \{0,1\}//p' Makefile
+	@sed -n '3,20s/^# \{0,1\}//p' Makefile
 
 module:
 	@test -d "$(KDIR)" || { echo "ptscope: no kernel build tree; install headers (scripts/deps.sh) or set KDIR=" >&2; exit 1; }
@@ -104,6 +113,9 @@ check-host:
 check-debug:
 	@tests/check.sh --debug
 
+check-install:
+	@tests/install/check-install.sh
+
 demo:
 	@scripts/demo.sh $(DEMO)
 
@@ -111,21 +123,46 @@ bench:
 	@tests/bench/bench.sh
 	@tests/bench/stats-overhead.sh
 
-install: module tool
-	install -D -m 644 ptscope.ko $(DESTDIR)/lib/modules/$(KVER)/extra/ptscope.ko
+install: install-module install-tool
+
+MODULE_FILE = $(DESTDIR)/lib/modules/$(KVER)/extra/ptscope.ko
+
+install-module: module
+	install -D -m 644 ptscope.ko $(MODULE_FILE)
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+
+install-tool: tool
 	$(MAKE) -C userspace install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
+uninstall:
+	@test -n "$(KVER)" || { echo "ptscope: no kernel build tree to name the release; set KDIR=" >&2; exit 1; }
+	rm -f $(MODULE_FILE)
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	$(MAKE) -C userspace uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+# The module's sources as DKMS wants them, and nothing built: Kbuild,
+# module/ and dkms.conf with its version filled in.  debian/rules uses it
+# for ptscope-dkms.
 DKMS_SRC := $(DESTDIR)/usr/src/ptscope-$(VERSION)
 
-dkms-install:
-	@command -v dkms >/dev/null || { echo "ptscope: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
-	rm -rf $(DKMS_SRC)
-	mkdir -p $(DKMS_SRC)
-	cp -r Kbuild dkms.conf module $(DKMS_SRC)/
+dkms-src:
+	@test -n "$(VERSION)" || { echo "ptscope: no PTSCOPE_VERSION in module/internal.h" >&2; exit 1; }
+	for f in $(KMOD_SRCS); do install -D -m 644 $$f $(DKMS_SRC)/$$f || exit 1; done
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
+
+# Safe to run again: a registration of the same version is removed first
+# (its sources too), so the module is rebuilt from this tree.
+dkms-install: dkms-uninstall
+	@test -n "$(KVER)" || { echo "ptscope: no kernel build tree to build for; install headers or set KDIR=" >&2; exit 1; }
+	$(MAKE) --no-print-directory dkms-src DESTDIR=
 	dkms add -m ptscope -v $(VERSION)
-	dkms build -m ptscope -v $(VERSION) -k $(KVER)
 	dkms install -m ptscope -v $(VERSION) -k $(KVER)
+
+dkms-uninstall:
+	@command -v dkms >/dev/null || { echo "ptscope: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	if [ -n "$$(dkms status -m ptscope -v $(VERSION))" ]; then \
+		dkms remove -m ptscope -v $(VERSION) --all; fi
+	rm -rf /usr/src/ptscope-$(VERSION)
 
 style:
 	@scripts/style.sh

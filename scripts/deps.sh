@@ -16,10 +16,13 @@ export DEBIAN_FRONTEND=noninteractive
 
 # linux-source-6.12 provides scripts/checkpatch.pl for `make style`; the
 # linux-source packages and bc..libssl-dev build the debug kernel
-# (scripts/debug-kernel).
-base_pkgs="gcc make libc6-dev libmnl-dev pkg-config dwarves kmod xz-utils \
-zstd qemu-system-x86 busybox-static cpio perl sparse linux-source-6.12 \
-linux-source-6.1 bc bison flex libelf-dev libssl-dev debootstrap"
+# (scripts/debug-kernel).  debhelper..lintian build and check the Debian
+# packages, and debootstrap and e2fsprogs make the real Debian system
+# they are installed in (make check-install, scripts/debian-image).
+base_pkgs="gcc make libc6-dev libmnl-dev libsmartcols-dev pkg-config dwarves \
+kmod xz-utils zstd qemu-system-x86 busybox-static cpio perl sparse \
+linux-source-6.12 linux-source-6.1 bc bison flex libelf-dev libssl-dev \
+debootstrap e2fsprogs dpkg-dev debhelper dh-dkms lintian"
 
 need_update=0
 [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -n 1)" ] ||

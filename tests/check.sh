@@ -8,6 +8,8 @@
 #      7.2 (from the sid chroot, scripts/deps.sh), each with 4- and 5-level
 #      paging, the race tests on a test build of the module
 #      (scripts/vm --test-hooks), then the walker suite as uid 1000
+#   5. the install test: the Debian packages built, installed, rebooted and
+#      purged in a real Debian 12 system (tests/install/check-install.sh)
 #
 # Each stage's own summary is folded into the total; a stage that dies
 # without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12 7.2"
@@ -172,7 +174,16 @@ run_stage "host unit tests" make -s -C tests/unit check
 run_stage "module style (checkpatch, W=1, sparse)" scripts/style.sh
 if [ "$host_only" = 0 ]; then
 	run_stage "VM runner self-test" tests/runner/test-runner.sh 6.12
-	# Longest first, so that the last pair ends together: the VM suites
+	# The Debian packages, installed, rebooted and purged in a real
+	# Debian 12 system (its own 6.1 kernel): make check-install without
+	# the tree's DKMS targets, which would add two DKMS builds under TCG.
+	# Name filters leave it out unless one of them is "install".
+	if [[ " $kernels " == *" 6.1 "* ]] &&
+		{ [ $# -eq 0 ] || [[ " $* " == *" install "* ]]; }; then
+		vm_stage "install test (Debian packages, real Debian 12, 6.1)" \
+			tests/install/check-install.sh --quick
+	fi
+	# Then longest first, so that the last pair ends together: the VM suites
 	# (about 280 s each on 2 cores), the reliability stages (140 s), the
 	# race tests (65 s), the uid-1000 runs (40 s).
 	for k in $kernels; do

@@ -57,7 +57,7 @@ static void print_usage(FILE *f)
 		"  -V, --version  show the tool's version\n"
 		"\n"
 		"Exit status: 0 ok, 1 error, 2 usage error, 3 kernel module not loaded.\n"
-		"See ptscope(8).\n");
+		"See ptscope(1).\n");
 }
 
 static void print_cmd_help(const struct ptscope_command *c)
