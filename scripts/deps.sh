@@ -15,7 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 # linux-source-6.12 provides scripts/checkpatch.pl for `make style`; the
 # linux-source packages and bc..libssl-dev build the debug kernel
 # (scripts/debug-kernel).
-base_pkgs="gcc make libc6-dev libmnl-dev pkg-config dwarves kmod xz-utils \
+base_pkgs="gcc make libc6-dev libmnl-dev libsmartcols-dev procps pkg-config dwarves kmod xz-utils \
 zstd qemu-system-x86 busybox-static cpio perl sparse linux-source-6.12 \
 linux-source-6.1 bc bison flex libelf-dev libssl-dev debootstrap"
 
