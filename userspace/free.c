@@ -145,23 +145,27 @@ static void percent(char *buf, size_t len, uint64_t part, uint64_t whole)
 	snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%%", pm / 10, pm % 10);
 }
 
+/* Their own table, so that free's columns keep free's widths. */
+static const struct out_col pt_cols[] = {
+	{ "name", "", 7, true, 0, NULL },
+	{ "used", "used", 11, false, 0, NULL },
+	{ "of_used", "%used", 6, false, 0, NULL },
+	{ "of_total", "%total", 6, false, 0, NULL },
+};
+
 static void show_pt_row(struct out *o, const char *name, uint64_t bytes,
-			char unit)
+			const struct free_figures *f, char unit)
 {
+	char buf[32];
+
 	out_row_open(o);
 	show_text(o, "name", NULL, name);
 	show_amount(o, "used", unit, bytes);
+	percent(buf, sizeof(buf), bytes, f->used);
+	show_text(o, "of_used", NULL, buf);
+	percent(buf, sizeof(buf), bytes, f->total);
+	show_text(o, "of_total", NULL, buf);
 	out_row_close(o);
-}
-
-static void pt_note(struct out *o, const char *name, uint64_t bytes,
-		    const struct free_figures *f)
-{
-	char a[32], b[32];
-
-	percent(a, sizeof(a), bytes, f->used);
-	percent(b, sizeof(b), bytes, f->total);
-	out_legend(o, "%s %s of used, %s of total\n", name, a, b);
 }
 
 static void show_free_text(struct out *o, const struct free_figures *f,
@@ -183,14 +187,13 @@ static void show_free_text(struct out *o, const struct free_figures *f,
 	show_amount(o, "used", unit, f->swap_used);
 	show_amount(o, "free", unit, f->swap_free);
 	out_row_close(o);
-	show_pt_row(o, "PageTables:", f->page_tables, unit);
-	if (f->has_sec)
-		show_pt_row(o, "SecPageTables:", f->sec_page_tables, unit);
 	out_table_close(o);
-	out_legend(o, "\n");
-	pt_note(o, "PageTables:", f->page_tables, f);
+	out_blank(o);
+	out_table_open(o, "page_tables", pt_cols, ARRAY_SIZE(pt_cols));
+	show_pt_row(o, "PageTables:", f->page_tables, f, unit);
 	if (f->has_sec)
-		pt_note(o, "SecPageTables:", f->sec_page_tables, f);
+		show_pt_row(o, "SecPageTables:", f->sec_page_tables, f, unit);
+	out_table_close(o);
 }
 
 static void show_free_json(struct out *o, const struct free_figures *f)
