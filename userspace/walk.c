@@ -138,8 +138,11 @@ static void walk_show_range(struct out *o, const struct pt_range *r, bool show_p
 
 	show_addr(o, "start", NULL, r->start);
 	show_addr(o, "end", NULL, r->end);
-	out_format_size(o, buf, sizeof(buf), r->end - r->start);
-	show_text(o, "size", NULL, buf);
+	/* Text only: formatting costs a floating-point snprintf per row. */
+	if (!o->json) {
+		out_format_size(o, buf, sizeof(buf), r->end - r->start);
+		show_text(o, "size", NULL, buf);
+	}
 	show_str(o, "level", NULL, pt_level_name(r->level));
 	show_str(o, "state", NULL, pt_state_name(r->state));
 	show_u64(o, "pages", NULL, (r->end - r->start) / PT_PAGE_SIZE);

@@ -22,7 +22,7 @@ start_layout() {
 	layout "$1" >$tmp/ready 2>&1 &
 	lbg=$!
 	i=0
-	while ! grep -q '^READY' $tmp/ready && [ $i -lt 300 ]; do
+	while ! grep -q '^READY.* pid=[0-9]' $tmp/ready && [ $i -lt 1200 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
