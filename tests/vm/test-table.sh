@@ -22,11 +22,12 @@ start_layout() {
 	layout "$1" >$tmp/ready 2>&1 &
 	lbg=$!
 	i=0
-	while ! grep -q '^READY.* pid=[0-9]' $tmp/ready && [ $i -lt 1200 ]; do
-		sleep 0.1
+	lpid=
+	while [ -z "$lpid" ] && [ $i -lt 1200 ]; do
+		lpid=$(sed -n 's/^READY.* pid=\([0-9][0-9]*\) .*/\1/p' $tmp/ready | head -n 1)
+		[ -n "$lpid" ] || sleep 0.1
 		i=$((i + 1))
 	done
-	lpid=$(sed -n 's/^READY.* pid=\([0-9]*\).*/\1/p' $tmp/ready | head -n 1)
 	laddr=$(sed -n 's/^READY.* region=[^:]*:\([0-9a-f]*\):.*/\1/p' $tmp/ready | head -n 1)
 	# A layout without regions (threads): its first mapping.
 	[ -n "$laddr" ] || laddr=$(cut -d- -f1 /proc/$lpid/maps 2>/dev/null | head -n 1)
