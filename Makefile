@@ -91,7 +91,15 @@ kmod:
 			W=1 KCFLAGS=-Werror modules || exit 1; \
 	done
 
-guest-progs: $(GUEST_BINS)
+# procps' free and pmap, the oracles of test-table.sh, with their
+# libraries (scripts/vm copies them); busybox's own free stays "free".
+GUEST_PROCPS := $(GUEST_DIR)/procps-free $(GUEST_DIR)/procps-pmap
+
+guest-progs: $(GUEST_BINS) $(GUEST_PROCPS)
+
+$(GUEST_DIR)/procps-%: /usr/bin/%
+	@mkdir -p $(GUEST_DIR)
+	cp -p $< $@
 
 define guest_rule
 $(GUEST_DIR)/%: $(1)/%.c $(TEST_COMMON) $(TEST_HDRS)

@@ -19,8 +19,9 @@ export DEBIAN_FRONTEND=noninteractive
 # (scripts/debug-kernel).  debhelper..lintian build and check the Debian
 # packages, and debootstrap and e2fsprogs make the real Debian system
 # they are installed in (make check-install, scripts/debian-image).
-base_pkgs="gcc make libc6-dev libmnl-dev libsmartcols-dev pkg-config dwarves \
-kmod xz-utils zstd qemu-system-x86 busybox-static cpio perl sparse \
+# procps gives the VM tests the real free and pmap to compare with.
+base_pkgs="gcc make libc6-dev libmnl-dev libsmartcols-dev procps pkg-config \
+dwarves kmod xz-utils zstd qemu-system-x86 busybox-static cpio perl sparse \
 linux-source-6.12 linux-source-6.1 bc bison flex libelf-dev libssl-dev \
 debootstrap e2fsprogs dpkg-dev debhelper dh-dkms lintian"
 

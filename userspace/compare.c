@@ -114,17 +114,18 @@ unsigned int compare_vma(const struct pt_vma *v,
 	return NR_CHECKS;
 }
 
+/* A check's cell: "4Ki" when both agree, else "walk/smaps" ("!=" if unexplained). */
 static const struct out_col compare_cols[] = {
-	{ "start", "start", 14, true },
-	{ "end", "end", 14, true },
-	{ "perms", "perm", 4, true },
-	{ "Rss", "rss", 11, false },
-	{ "Swap", "swap", 11, false },
-	{ "AnonHugePages", "thp", 11, false },
-	{ "Dirty", "dirty", 11, false },
-	{ "Shared", "shared", 11, false },
-	{ "verdict", "verdict", 9, true },
-	{ "path", "path", 0, true },
+	{ "start", "START", 14, true, 0, "first address of the VMA" },
+	{ "end", "END", 14, true, 0, "the address after its last byte" },
+	{ "perms", "PERM", 4, true, 0, "permissions" },
+	{ "Rss", "RSS", 11, false, 0, "Rss: the walk's, and smaps' when they differ" },
+	{ "Swap", "SWAP", 11, false, OUT_COL_HIDE, "Swap, likewise" },
+	{ "AnonHugePages", "THP", 11, false, OUT_COL_HIDE, "AnonHugePages, likewise" },
+	{ "Dirty", "DIRTY", 11, false, OUT_COL_HIDE, "dirty pages, likewise" },
+	{ "Shared", "SHARED", 11, false, OUT_COL_HIDE, "shared pages, likewise" },
+	{ "verdict", "VERDICT", 9, true, 0, "agree, explained, disagree or changed" },
+	{ "path", "PATH", 0, true, OUT_COL_WRAP, "the mapped file" },
 };
 
 struct compare_state {
@@ -157,12 +158,12 @@ static void show_check_cell(struct out *o, const struct compare_check *c)
 {
 	char a[OUT_SIZE_BUF], b[OUT_SIZE_BUF], buf[2 * OUT_SIZE_BUF + 2];
 
-	format_size(a, sizeof(a), c->walk);
+	out_format_size(o, a, sizeof(a), c->walk);
 	if (c->walk == c->smaps) {
-		show_text(o, c->field, NULL, c->walk ? a : "0");
+		show_text(o, c->field, NULL, a);
 		return;
 	}
-	format_size(b, sizeof(b), c->smaps);
+	out_format_size(o, b, sizeof(b), c->smaps);
 	snprintf(buf, sizeof(buf), "%s%s%s", a, c->v == V_DISAGREE ? "!=" : "/", b);
 	show_text(o, c->field, NULL, buf);
 }
@@ -221,9 +222,9 @@ static int compare_vma_cb(const struct pt_vma *v, void *data)
 			worst = checks[i].v;
 		if (checks[i].v == V_AGREE || !cs->notes)
 			continue;
-		format_size(a, sizeof(a), checks[i].walk);
-		format_size(b, sizeof(b), checks[i].smaps);
-		fprintf(cs->notes, "  %012" PRIx64 " %s: walk %s, smaps %s: %s\n",
+		out_format_size(o, a, sizeof(a), checks[i].walk);
+		out_format_size(o, b, sizeof(b), checks[i].smaps);
+		fprintf(cs->notes, "%08" PRIx64 " %s: walk %s, smaps %s: %s\n",
 			v->start, checks[i].field, a, b,
 			checks[i].reason ? checks[i].reason :
 			"NOT EXPLAINED: the two walks disagree");
@@ -233,6 +234,20 @@ static int compare_vma_cb(const struct pt_vma *v, void *data)
 		show_text(o, "path", NULL, cs->sm.map.path);
 	out_row_close(o);
 	return smaps_read(cs);
+}
+
+/* One note a line, each wrapped to the width. */
+static void show_notes(struct out *o, char *notes)
+{
+	char *line, *save = NULL;
+
+	fprintf(o->f, "\ndifferences (walk, smaps):\n");
+	for (line = strtok_r(notes, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+	{
+		fputs("  ", o->f);
+		out_wrapped(o, 2, line);
+	}
 }
 
 static void show_compare_totals(struct out *o, const struct compare_state *cs)
@@ -280,8 +295,7 @@ static int compare_run(struct ptscope_ctx *ctx, const void *args)
 	if (cs.notes) {
 		fclose(cs.notes);
 		if (!err && cs.notes_len)
-			fprintf(o->f, "\ndifferences (walk, smaps):\n%s",
-				cs.notes_buf);
+			show_notes(o, cs.notes_buf);
 	}
 	free(cs.notes_buf);
 	if (!err) {
@@ -308,6 +322,8 @@ const struct ptscope_command cmd_compare = {
 		"reads.\n",
 	.flags = CMD_F_NETLINK,
 	.args_size = sizeof(struct compare_args),
+	.columns = compare_cols,
+	.ncolumns = ARRAY_SIZE(compare_cols),
 	.parse = compare_parse,
 	.run = compare_run,
 };

@@ -128,14 +128,13 @@ static void show_amount(struct out *o, const char *key, char unit,
 }
 
 static const struct out_col free_cols[] = {
-	{ "name", "", 11, true },
-	{ "total", "total", 11, false },
-	{ "used", "used", 11, false },
-	{ "free", "free", 11, false },
-	{ "shared", "shared", 11, false },
-	{ "buff_cache", "buff/cache", 11, false },
-	{ "available", "available", 11, false },
-	{ "note", "", 0, true },
+	{ "name", "", 7, true, 0, "the row: Mem:, Swap:, PageTables:, SecPageTables:" },
+	{ "total", "total", 11, false, 0, "MemTotal, SwapTotal" },
+	{ "used", "used", 11, false, 0, "total - available (swap: total - free)" },
+	{ "free", "free", 11, false, 0, "MemFree, SwapFree" },
+	{ "shared", "shared", 11, false, 0, "Shmem" },
+	{ "buff_cache", "buff/cache", 11, false, 0, "Buffers + Cached + SReclaimable" },
+	{ "available", "available", 11, false, 0, "MemAvailable" },
 };
 
 /* Per mille of @part in @whole, as "1.3%". */
@@ -146,23 +145,26 @@ static void percent(char *buf, size_t len, uint64_t part, uint64_t whole)
 	snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%%", pm / 10, pm % 10);
 }
 
+/* Their own table, so that free's columns keep free's widths. */
+static const struct out_col pt_cols[] = {
+	{ "name", "", 7, true, 0, NULL },
+	{ "used", "used", 11, false, 0, NULL },
+	{ "of_used", "%used", 6, false, 0, NULL },
+	{ "of_total", "%total", 6, false, 0, NULL },
+};
+
 static void show_pt_row(struct out *o, const char *name, uint64_t bytes,
 			const struct free_figures *f, char unit)
 {
-	char note[128], a[32], b[32];
+	char buf[32];
 
 	out_row_open(o);
 	show_text(o, "name", NULL, name);
-	show_text(o, "total", NULL, "");
 	show_amount(o, "used", unit, bytes);
-	show_text(o, "free", NULL, "");
-	show_text(o, "shared", NULL, "");
-	show_text(o, "buff_cache", NULL, "");
-	show_text(o, "available", NULL, "");
-	percent(a, sizeof(a), bytes, f->used);
-	percent(b, sizeof(b), bytes, f->total);
-	snprintf(note, sizeof(note), "part of used: %s of used, %s of total", a, b);
-	show_text(o, "note", NULL, note);
+	percent(buf, sizeof(buf), bytes, f->used);
+	show_text(o, "of_used", NULL, buf);
+	percent(buf, sizeof(buf), bytes, f->total);
+	show_text(o, "of_total", NULL, buf);
 	out_row_close(o);
 }
 
@@ -185,9 +187,12 @@ static void show_free_text(struct out *o, const struct free_figures *f,
 	show_amount(o, "used", unit, f->swap_used);
 	show_amount(o, "free", unit, f->swap_free);
 	out_row_close(o);
+	out_table_close(o);
+	out_blank(o);
+	out_table_open(o, "page_tables", pt_cols, ARRAY_SIZE(pt_cols));
 	show_pt_row(o, "PageTables:", f->page_tables, f, unit);
 	if (f->has_sec)
-		show_pt_row(o, "SecPageTab:", f->sec_page_tables, f, unit);
+		show_pt_row(o, "SecPageTables:", f->sec_page_tables, f, unit);
 	out_table_close(o);
 }
 
@@ -282,9 +287,9 @@ static unsigned int scan_top(struct top_entry *top, unsigned int n)
 }
 
 static const struct out_col top_cols[] = {
-	{ "pid", "pid", 7, false },
-	{ "vmpte_bytes", "VmPTE", 8, false },
-	{ "name", "name", 0, true },
+	{ "pid", "PID", 7, false, 0, "process id" },
+	{ "vmpte_bytes", "VmPTE", 8, false, 0, "its page tables, from /proc/PID/status" },
+	{ "name", "NAME", 0, true, OUT_COL_WRAP, "its name" },
 };
 
 static int show_top(struct out *o, unsigned int n)
@@ -330,10 +335,9 @@ static int free_run(struct ptscope_ctx *ctx, const void *args)
 	if (o->json)
 		show_free_json(o, &f);
 	else
-		show_free_text(o, &f, a->unit);
-	if (!o->json)
-		fprintf(o->f, "\nPage tables are kernel memory that is never reclaimed as cache: they are\n"
-			"counted in \"used\", not in \"buff/cache\" or \"available\".\n");
+		show_free_text(o, &f, o->opts.bytes ? 'b' : a->unit);
+	out_legend(o, "\nPage tables are kernel memory that is never reclaimed as cache: they are\n"
+		   "counted in \"used\", not in \"buff/cache\" or \"available\".\n");
 	if (a->top)
 		err = show_top(o, a->top);
 	out_obj_close(o);
@@ -346,13 +350,16 @@ const struct ptscope_command cmd_free = {
 	.summary = "free(1)'s summary with the system's page-table memory",
 	.help = "Options:\n"
 		"  -b, -k, -m, -g  show bytes, KiB (default), MiB or GiB\n"
-		"  -h, --human     human-readable sizes (here -h is not help; use --help)\n"
+		"  -h, --human     sizes in Ki/Mi/Gi, rounded as free -h rounds them\n"
+		"                  (here -h is not help; use --help)\n"
 		"  --top N         also list the N processes with the most page-table\n"
 		"                  memory (VmPTE)\n"
 		"\n"
 		"used = total - available, buff/cache = Buffers + Cached + SReclaimable,\n"
 		"as procps-ng 4's free.  JSON sizes are always bytes.  Needs no module.\n",
 	.args_size = sizeof(struct free_args),
+	.columns = free_cols,
+	.ncolumns = ARRAY_SIZE(free_cols),
 	.parse = free_parse,
 	.run = free_run,
 };

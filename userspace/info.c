@@ -48,11 +48,11 @@ static const struct {
 };
 
 static const struct out_col level_cols[] = {
-	{ "level", "level", 5, true },
-	{ "shift", "shift", 5, false },
-	{ "ptrs", "entries", 7, false },
-	{ "span", "each maps", 9, false },
-	{ "note", "", 0, true },
+	{ "level", "LEVEL", 5, true, 0, "page-table level" },
+	{ "shift", "SHIFT", 5, false, 0, "address bit its index starts at" },
+	{ "ptrs", "ENTRIES", 7, false, 0, "entries in one table" },
+	{ "span", "EACH-MAPS", 9, false, 0, "address range one entry covers" },
+	{ "note", "NOTE", 0, true, 0, "folded when the level is not in use" },
 };
 
 struct info_reply {
@@ -164,6 +164,8 @@ static int info_run(struct ptscope_ctx *ctx, const void *args)
 const struct ptscope_command cmd_info = {
 	.name = "info",
 	.synopsis = "",
+	.columns = level_cols,
+	.ncolumns = ARRAY_SIZE(level_cols),
 	.summary = "show the module version and this kernel's paging geometry",
 	.help = "Prints the module and kernel versions, the number of paging levels (4 or 5),\n"
 		"each level's shift and entry count, where user space ends, and whether\n"

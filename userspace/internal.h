@@ -48,6 +48,8 @@ struct ptscope_ctx {
 
 enum {
 	CMD_F_NETLINK	= 1 << 0,	/* needs the module: main opens nl */
+	CMD_F_TREE	= 1 << 1,	/* takes --tree */
+	CMD_F_CMDLINE	= 1 << 2,	/* ends with a command line of its own */
 };
 
 /*
@@ -64,6 +66,9 @@ struct ptscope_command {
 	const char *help;	/* options and notes, for NAME --help */
 	unsigned int flags;	/* CMD_F_* */
 	size_t args_size;
+	/* The table -o/--list-columns apply to; NULL when there is none. */
+	const struct out_col *columns;
+	unsigned int ncolumns;
 	int (*parse)(void *args, int argc, char **argv);
 	int (*run)(struct ptscope_ctx *ctx, const void *args);
 };

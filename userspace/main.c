@@ -39,7 +39,7 @@ static void print_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"Usage: ptscope [--json] COMMAND [ARGS...]\n"
+		"Usage: ptscope [--json] [TABLE OPTIONS] COMMAND [ARGS...]\n"
 		"       ptscope COMMAND --help\n"
 		"       ptscope --help | --version\n"
 		"\n"
@@ -55,6 +55,17 @@ static void print_usage(FILE *f)
 		"  -j, --json     print JSON (addresses as \"0x...\" strings)\n"
 		"  -h, --help     show this help\n"
 		"  -V, --version  show the tool's version\n"
+		"\n"
+		"Table options (before or after the command):\n"
+		"  -o, --output COLS  columns to show, comma-separated; +COLS adds to\n"
+		"                     the default ones\n"
+		"      --list-columns the command's columns, and which show by default\n"
+		"  -n, --noheadings   no header line\n"
+		"  -r, --raw          raw output: one space between columns, no fitting\n"
+		"      --no-legend    no legend or notes under the tables\n"
+		"      --wide         do not fit the tables to the terminal (or 80 columns)\n"
+		"  -b, --bytes        sizes in bytes, not in Ki/Mi/Gi\n"
+		"      --tree         maps: each VMA's leaf ranges under it\n"
 		"\n"
 		"Exit status: 0 ok, 1 error, 2 usage error, 3 kernel module not loaded.\n"
 		"See ptscope(1).\n");
@@ -160,24 +171,119 @@ out_free:
 	return code;
 }
 
+/*
+ * Takes the table options out of a command's arguments, wherever they
+ * are before "--" (or, for a command that runs another, before that
+ * command), so that every command takes them and its own parse() never
+ * sees them.  Returns 0, or -EINVAL after printing what was wrong.
+ */
+static int take_table_opts(const struct ptscope_command *c, int *argc,
+			   char **argv, struct out_opts *t, bool *list)
+{
+	int i = 1, n, j;
+	const char *a;
+
+	while (i < *argc) {
+		a = argv[i];
+		n = 1;
+		if (!strcmp(a, "--") || !strcmp(a, "--run") ||
+		    ((c->flags & CMD_F_CMDLINE) && a[0] != '-'))
+			break;
+		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+			if (i + 1 >= *argc)
+				return usage_error(c->name, "%s needs a list of columns", a);
+			t->columns = argv[i + 1];
+			n = 2;
+		} else if (!strncmp(a, "--output=", 9)) {
+			t->columns = a + 9;
+		} else if (!strncmp(a, "-o", 2)) {
+			t->columns = a + 2;
+		} else if (!strcmp(a, "--noheadings")) {
+			t->noheadings = true;
+		} else if (!strcmp(a, "--raw")) {
+			t->raw = true;
+		} else if (!strcmp(a, "--no-legend")) {
+			t->no_legend = true;
+		} else if (!strcmp(a, "--wide")) {
+			t->wide = true;
+		} else if (!strcmp(a, "--bytes")) {
+			t->bytes = true;
+		} else if (!strcmp(a, "--tree")) {
+			t->tree = true;
+		} else if (!strcmp(a, "--list-columns")) {
+			*list = true;
+		} else if (a[0] == '-' && a[1] && strspn(a + 1, "nrb") == strlen(a + 1)) {
+			for (j = 1; a[j]; j++) {
+				t->noheadings |= a[j] == 'n';
+				t->raw |= a[j] == 'r';
+				t->bytes |= a[j] == 'b';
+			}
+		} else {
+			i++;
+			continue;
+		}
+		memmove(&argv[i], &argv[i + n], (*argc - i - n + 1) * sizeof(*argv));
+		*argc -= n;
+	}
+	if (t->tree && !(c->flags & CMD_F_TREE))
+		return usage_error(c->name, "--tree is for maps only");
+	if (t->columns)
+		return out_check_columns(c->name, t->columns, c->columns,
+					 c->ncolumns);
+	return 0;
+}
+
 static const struct option global_options[] = {
 	{ "json",	no_argument,	NULL, 'j' },
 	{ "help",	no_argument,	NULL, 'h' },
 	{ "version",	no_argument,	NULL, 'V' },
+	{ "output",	required_argument, NULL, 'o' },
+	{ "noheadings",	no_argument,	NULL, 'n' },
+	{ "raw",	no_argument,	NULL, 'r' },
+	{ "bytes",	no_argument,	NULL, 'b' },
+	{ "no-legend",	no_argument,	NULL, 'L' },
+	{ "wide",	no_argument,	NULL, 'W' },
+	{ "tree",	no_argument,	NULL, 'T' },
+	{ "list-columns", no_argument,	NULL, 'C' },
 	{ NULL,		0,		NULL, 0 },
 };
 
 /* Returns -1 to go on to the command, or an exit code. */
-static int parse_global(int argc, char **argv, struct ptscope_opts *opts)
+static int parse_global(int argc, char **argv, struct ptscope_opts *opts,
+			struct out_opts *t, bool *list)
 {
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jhV", global_options,
+	while ((c = getopt_long(argc, argv, "+jhVo:nrb", global_options,
 				NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts->json = true;
+			break;
+		case 'o':
+			t->columns = optarg;
+			break;
+		case 'n':
+			t->noheadings = true;
+			break;
+		case 'r':
+			t->raw = true;
+			break;
+		case 'b':
+			t->bytes = true;
+			break;
+		case 'L':
+			t->no_legend = true;
+			break;
+		case 'W':
+			t->wide = true;
+			break;
+		case 'T':
+			t->tree = true;
+			break;
+		case 'C':
+			*list = true;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -221,10 +327,12 @@ int main(int argc, char **argv)
 	struct ptscope_opts opts = { 0 };
 	struct ptscope_ctx ctx = { .opts = &opts };
 	const struct ptscope_command *c;
+	struct out_opts topts = { 0 };
+	bool list = false;
 	struct out out;
 	int code;
 
-	code = parse_global(argc, argv, &opts);
+	code = parse_global(argc, argv, &opts, &topts, &list);
 	if (code >= 0)
 		return code;
 	argc -= optind;
@@ -242,7 +350,21 @@ int main(int argc, char **argv)
 		print_cmd_help(c);
 		return EXIT_OK;
 	}
+	if (take_table_opts(c, &argc, argv, &topts, &list))
+		return EXIT_USAGE;
+	if (list) {
+		if (!c->columns) {
+			fprintf(stderr, "ptscope: %s: prints no table, so it has no columns to list\n",
+				c->name);
+			return EXIT_USAGE;
+		}
+		out_list_columns(stdout, c->columns, c->ncolumns);
+		return EXIT_OK;
+	}
 	out_init(&out, stdout, opts.json);
+	out_set_opts(&out, &topts);
+	out.main_cols = c->columns;
+	out.main_ncols = c->ncolumns;
 	ctx.out = &out;
 	return run_cmd(c, &ctx, argc, argv);
 }

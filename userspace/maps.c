@@ -17,6 +17,7 @@
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -45,22 +46,23 @@ static int maps_parse(void *p, int argc, char **argv)
 }
 
 static const struct out_col maps_cols[] = {
-	{ "start", "start", 12, true },
-	{ "end", "end", 12, true },
-	{ "perms", "perm", 4, true },
-	{ "offset", "offset", 8, true },
-	{ "dev", "dev", 5, true },
-	{ "inode", "inode", 8, false },
-	{ "present_4k", "4K", 6, false },
-	{ "present_2m", "2M", 4, false },
-	{ "present_1g", "1G", 2, false },
-	{ "swap", "swap", 6, false },
-	{ "dirty", "dirty", 6, false },
-	{ "cow_ro", "cow", 6, false },
-	{ "zero", "zero", 5, false },
-	{ "rss_bytes", "rss", 6, false },
-	{ "pt", "pt", 4, false },
-	{ "path", "path", 0, true },
+	{ "start", "START", 14, true, OUT_COL_TREE, "first address of the VMA" },
+	{ "end", "END", 14, true, 0, "the address after its last byte" },
+	{ "perms", "PERM", 4, true, 0, "permissions, as /proc/PID/maps shows them" },
+	{ "offset", "OFFSET", 8, true, OUT_COL_HIDE, "offset in the file" },
+	{ "dev", "DEV", 5, true, OUT_COL_HIDE, "device of the file" },
+	{ "inode", "INODE", 8, false, OUT_COL_HIDE, "inode of the file" },
+	{ "size_bytes", "SIZE", 5, false, 0, "size of the VMA (in the total: VSZ)" },
+	{ "present_4k", "4K", 6, false, OUT_COL_HIDE, "present 4K leaves (PTEs)" },
+	{ "present_2m", "2M", 4, false, OUT_COL_HIDE, "present 2M leaves (PMDs)" },
+	{ "present_1g", "1G", 2, false, OUT_COL_HIDE, "present 1G leaves (PUDs)" },
+	{ "rss_bytes", "RSS", 5, false, 0, "resident memory as RSS counts it" },
+	{ "dirty", "DIRTY", 5, false, OUT_COL_HIDE, "dirty pages" },
+	{ "swap", "SWAP", 5, false, 0, "swapped-out pages" },
+	{ "cow_ro", "COW", 5, false, OUT_COL_HIDE, "read-only pages of a writable private mapping" },
+	{ "zero", "ZERO", 5, false, OUT_COL_HIDE, "pages mapping the zero page" },
+	{ "pt", "PT", 5, false, 0, "page tables covering the VMA (in the total: VmPTE's)" },
+	{ "path", "PATH", 0, true, OUT_COL_WRAP, "the mapped file or [heap], [stack]..." },
 };
 
 struct maps_totals {
@@ -68,10 +70,18 @@ struct maps_totals {
 	uint64_t swap, dirty, accessed, cow, zero, rss_pages;
 };
 
+/* --tree: each VMA's text row, to hang its leaf ranges under. */
+struct maps_tree_vma {
+	uint64_t start, end;
+	out_row_t *row;
+};
+
 struct maps_state {
 	struct out *out;
 	struct pt_join join;
 	struct maps_totals t;
+	struct maps_tree_vma *vmas;	/* NULL unless --tree */
+	size_t nr, cap, cur;
 };
 
 /* Text addresses as maps prints them: bare hex, no 0x. */
@@ -83,7 +93,18 @@ static void show_maps_addr(struct out *o, const char *key, uint64_t v)
 		show_addr(o, key, NULL, v);
 		return;
 	}
-	snprintf(buf, sizeof(buf), "%08" PRIx64, v);
+	format_addr(buf, sizeof(buf), v);
+	show_text(o, key, NULL, buf);
+}
+
+/* Text only: JSON keeps its keys as they were. */
+static void show_text_size(struct out *o, const char *key, uint64_t bytes)
+{
+	char buf[OUT_SIZE_BUF];
+
+	if (o->json)
+		return;
+	out_format_size(o, buf, sizeof(buf), bytes);
 	show_text(o, key, NULL, buf);
 }
 
@@ -136,12 +157,7 @@ static void show_vma_counts(struct out *o, const struct pt_vma *v)
 		pt += s[PTSCOPE_STAT_TABLES_PTE + i];
 	}
 	out_obj_close(o);
-	if (!o->json) {
-		char buf[24];
-
-		snprintf(buf, sizeof(buf), "%" PRIu64, pt);
-		show_text(o, "pt", NULL, buf);
-	}
+	show_text_size(o, "pt", pt * PT_PAGE_SIZE);
 }
 
 static void show_null_counts(struct out *o)
@@ -165,6 +181,7 @@ static int maps_extra_cb(const struct proc_maps_entry *e, void *data)
 	out_row_open(o);
 	show_maps_addr(o, "start", e->start);
 	show_maps_addr(o, "end", e->end);
+	show_text_size(o, "size_bytes", e->end - e->start);
 	show_maps_columns(o, e);
 	show_null_counts(o);
 	show_null(o, "vm_flags", NULL);
@@ -190,6 +207,51 @@ static void add_totals(struct maps_totals *t, const struct pt_vma *v)
 	t->rss_pages += pt_vma_rss_pages(v);
 }
 
+static int maps_tree_note(struct maps_state *m, const struct pt_vma *v)
+{
+	struct maps_tree_vma *n;
+
+	if (!m->vmas)
+		return 0;
+	if (m->nr == m->cap) {
+		n = realloc(m->vmas, 2 * m->cap * sizeof(*n));
+		if (!n) {
+			fprintf(stderr, "ptscope: out of memory\n");
+			return -ENOMEM;
+		}
+		m->vmas = n;
+		m->cap *= 2;
+	}
+	m->vmas[m->nr].start = v->start;
+	m->vmas[m->nr].end = v->end;
+	m->vmas[m->nr].row = out_row_last(m->out);
+	m->nr++;
+	return 0;
+}
+
+/* A leaf range under its VMA: both lists are in address order. */
+static int maps_leaf_cb(const struct pt_range *r, void *data)
+{
+	struct maps_state *m = data;
+	struct out *o = m->out;
+	char flags[PT_FLAG_LETTERS_LEN], what[64];
+
+	while (m->cur < m->nr && m->vmas[m->cur].end <= r->start)
+		m->cur++;
+	if (m->cur == m->nr || r->start < m->vmas[m->cur].start)
+		return 0;
+	out_row_open_under(o, m->vmas[m->cur].row);
+	show_maps_addr(o, "start", r->start);
+	show_maps_addr(o, "end", r->end);
+	show_text_size(o, "size_bytes", r->end - r->start);
+	pt_flag_letters(r->flags, flags);
+	snprintf(what, sizeof(what), "%s %s %s", pt_level_name(r->level),
+		 pt_state_name(r->state), flags);
+	show_text(o, "path", NULL, what);
+	out_row_close(o);
+	return 0;
+}
+
 static int maps_vma_cb(const struct pt_vma *v, void *data)
 {
 	struct maps_state *m = data;
@@ -204,6 +266,7 @@ static int maps_vma_cb(const struct pt_vma *v, void *data)
 	out_row_open(o);
 	show_maps_addr(o, "start", v->start);
 	show_maps_addr(o, "end", v->end);
+	show_text_size(o, "size_bytes", v->end - v->start);
 	if (e && e->end != v->end)
 		e = NULL;
 	if (e) {
@@ -222,14 +285,13 @@ static int maps_vma_cb(const struct pt_vma *v, void *data)
 	show_text_path(o, e);
 	out_row_close(o);
 	add_totals(&m->t, v);
-	return 0;
+	return maps_tree_note(m, v);
 }
 
 /* Distinct page-table pages: a table shared by two VMAs counts once. */
 static void show_totals(struct out *o, const struct maps_totals *t,
 			const struct pt_summary *s)
 {
-	uint64_t pt = 0;
 	char buf[32];
 	unsigned int i;
 
@@ -237,10 +299,6 @@ static void show_totals(struct out *o, const struct maps_totals *t,
 		snprintf(buf, sizeof(buf), "%" PRIu64 " VMAs", t->vmas);
 		show_text(o, "start", NULL, "total");
 		show_text(o, "end", NULL, buf);
-		show_text(o, "perms", NULL, "");
-		show_text(o, "offset", NULL, "");
-		show_text(o, "dev", NULL, "");
-		show_text(o, "inode", NULL, "");
 	}
 	show_u64(o, "vmas", NULL, t->vmas);
 	show_size(o, "size_bytes", NULL, t->size);
@@ -254,18 +312,13 @@ static void show_totals(struct out *o, const struct maps_totals *t,
 	show_pages(o, "zero", NULL, t->zero);
 	show_size(o, "rss_bytes", NULL, t->rss_pages * PT_PAGE_SIZE);
 	out_obj_open(o, "pt_pages", NULL);
-	for (i = 0; i < ARRAY_SIZE(pt_page_keys); i++) {
+	for (i = 0; i < ARRAY_SIZE(pt_page_keys); i++)
 		show_u64(o, pt_page_keys[i], NULL,
 			 s->tables[PTSCOPE_LEVEL_PTE + i]);
-		pt += s->tables[PTSCOPE_LEVEL_PTE + i];
-	}
 	show_u64(o, "pgd", NULL, s->tables[PTSCOPE_LEVEL_PGD]);
 	show_u64(o, "deposited", NULL, s->deposited);
 	out_obj_close(o);
-	if (!o->json) {
-		snprintf(buf, sizeof(buf), "%" PRIu64, pt);
-		show_text(o, "pt", NULL, buf);
-	}
+	show_text_size(o, "pt", s->counted_bytes);
 }
 
 static void show_status(struct out *o, const struct proc_status *st)
@@ -316,10 +369,25 @@ static int maps_run(struct ptscope_ctx *ctx, const void *args)
 
 	out_obj_open(o, NULL, NULL);
 	show_u64(o, "pid", NULL, a->pid);
-	out_table_open(o, "vmas", maps_cols, ARRAY_SIZE(maps_cols));
+	if (o->opts.tree && !o->json) {
+		m.cap = 64;
+		m.vmas = calloc(m.cap, sizeof(*m.vmas));
+		if (!m.vmas) {
+			fprintf(stderr, "ptscope: out of memory\n");
+			pt_join_close(&m.join);
+			return -ENOMEM;
+		}
+		out_table_open_tree(o, "vmas", maps_cols, ARRAY_SIZE(maps_cols));
+	} else {
+		out_table_open(o, "vmas", maps_cols, ARRAY_SIZE(maps_cols));
+	}
 	err = pt_dump_vmas(ctx->nl, a->pid, 0, 0, maps_vma_cb, &m);
 	if (!err)
 		err = pt_join_finish(&m.join);
+	if (!err && m.vmas)
+		err = pt_dump_ranges(ctx->nl, a->pid, 0, 0, 0, maps_leaf_cb,
+				     &m);
+	free(m.vmas);
 	if (!err && !o->json) {
 		out_row_open(o);
 		show_totals(o, &m.t, &s);
@@ -341,11 +409,10 @@ static int maps_run(struct ptscope_ctx *ctx, const void *args)
 		memset(&st, 0, sizeof(st));
 	show_status(o, &st);
 	show_size(o, "pt_bytes", "page tables (walk)", s.counted_bytes);
-	if (!o->json)
-		fprintf(o->f, "\ncolumns: 4K/2M/1G present leaves; rss as RSS counts it (no zero page,\n"
-			"hugetlb or PFN maps); cow = read-only pages of writable private mappings;\n"
-			"pt = page-table pages covering the VMA (pte+pmd+pud+p4d; the total counts\n"
-			"each table once).\n");
+	out_legend(o, "\nRSS as RSS counts it (no zero page, hugetlb or PFN maps); PT: page tables\n"
+		   "covering the VMA (pte+pmd+pud+p4d); in the total line SIZE is VSZ and PT\n"
+		   "the process's page tables as VmPTE counts them.  More columns: -o +COLS,\n"
+		   "see --list-columns.\n");
 	out_obj_close(o);
 	return 0;
 }
@@ -358,8 +425,10 @@ const struct ptscope_command cmd_maps = {
 		"leaves, RSS, swapped, dirty, copy-on-write and zero-page pages, and the\n"
 		"page-table pages covering the VMA; then totals and the memory lines of\n"
 		"/proc/PID/status.\n",
-	.flags = CMD_F_NETLINK,
+	.flags = CMD_F_NETLINK | CMD_F_TREE,
 	.args_size = sizeof(struct maps_args),
+	.columns = maps_cols,
+	.ncolumns = ARRAY_SIZE(maps_cols),
 	.parse = maps_parse,
 	.run = maps_run,
 };

@@ -183,10 +183,7 @@ void show_pages(struct out *o, const char *key, const char *label,
 		show_u64(o, key, label, pages);
 		return;
 	}
-	if (!pages)
-		snprintf(buf, sizeof(buf), "0");
-	else
-		format_size(buf, sizeof(buf), pages * PT_PAGE_SIZE);
+	out_format_size(o, buf, sizeof(buf), pages * PT_PAGE_SIZE);
 	show_text(o, key, label, buf);
 }
 
@@ -196,7 +193,7 @@ int format_diff(char *buf, size_t len, int64_t bytes)
 	int n;
 
 	if (!bytes)
-		return snprintf(buf, len, "0");
+		return format_size(buf, len, 0);
 	mag = bytes < 0 ? -(uint64_t)bytes : (uint64_t)bytes;
 	n = snprintf(buf, len, "%c", bytes < 0 ? '-' : '+');
 	if (n < 0 || (size_t)n >= len)
@@ -213,7 +210,10 @@ void show_diff(struct out *o, const char *key, const char *label,
 		show_s64(o, key, label, bytes);
 		return;
 	}
-	format_diff(buf, sizeof(buf), bytes);
+	if (o->opts.bytes)
+		snprintf(buf, sizeof(buf), "%+" PRId64, bytes);
+	else
+		format_diff(buf, sizeof(buf), bytes);
 	show_text(o, key, label, buf);
 }
 

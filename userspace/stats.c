@@ -215,22 +215,22 @@ static void undo_stats(struct nl_ctx *nl, const struct setup *su)
 /* ---- figures ------------------------------------------------------- */
 
 static const struct out_col fig_cols[] = {
-	{ "fault_user", "user", 8, false },
-	{ "fault_kernel", "kern", 6, false },
-	{ "fault_read", "read", 8, false },
-	{ "fault_write", "write", 8, false },
-	{ "fault_ifetch", "exec", 6, false },
-	{ "fault_prot", "prot", 7, false },
-	{ "fault_notpresent", "notp", 8, false },
-	{ "kernel_faults", "k-flt", 8, false },
-	{ "kernel_major", "k-maj", 5, false },
-	{ "tlb_task_switch", "tlb-sw", 7, false },
-	{ "tlb_remote_shootdown", "tlb-rcv", 7, false },
-	{ "tlb_local_shootdown", "tlb-loc", 7, false },
-	{ "tlb_local_mm_shootdown", "tlb-mm", 7, false },
-	{ "tlb_remote_send_ipi", "tlb-ipi", 7, false },
-	{ "tlb_full", "full", 7, false },
-	{ "tlb_pages", "pages", 8, false },
+	{ "fault_user", "user", 8, false, 0, "faults from user mode" },
+	{ "fault_kernel", "kern", 6, false, 0, "faults from kernel mode" },
+	{ "fault_read", "read", 8, false, 0, "read faults" },
+	{ "fault_write", "write", 8, false, 0, "write faults" },
+	{ "fault_ifetch", "exec", 6, false, 0, "instruction-fetch faults" },
+	{ "fault_prot", "prot", 7, false, 0, "protection faults" },
+	{ "fault_notpresent", "notp", 8, false, 0, "not-present faults" },
+	{ "kernel_faults", "k-flt", 8, false, OUT_COL_HIDE, "the kernel's fault count" },
+	{ "kernel_major", "k-maj", 5, false, OUT_COL_HIDE, "the kernel's major-fault count" },
+	{ "tlb_task_switch", "tlb-sw", 7, false, 0, "TLB flushes at task switch" },
+	{ "tlb_remote_shootdown", "tlb-rcv", 7, false, OUT_COL_HIDE, "remote shootdowns received" },
+	{ "tlb_local_shootdown", "tlb-loc", 7, false, OUT_COL_HIDE, "local shootdowns" },
+	{ "tlb_local_mm_shootdown", "tlb-mm", 7, false, OUT_COL_HIDE, "local mm shootdowns" },
+	{ "tlb_remote_send_ipi", "tlb-ipi", 7, false, 0, "shootdown IPIs sent" },
+	{ "tlb_full", "full", 7, false, OUT_COL_HIDE, "full flushes" },
+	{ "tlb_pages", "pages", 8, false, OUT_COL_HIDE, "pages flushed by ranged flushes" },
 };
 
 _Static_assert(ARRAY_SIZE(fig_cols) == FIG_CNT, "one column per figure");
@@ -304,13 +304,13 @@ static void explain(struct out *o, pid_t pid)
 	if (o->json)
 		return;
 	if (pid)
-		fprintf(o->f, "pid %d: tracepoint counts since it was watched; k-flt/k-maj are the kernel's\n"
+		out_legend(o, "pid %d: tracepoint counts since it was watched; k-flt/k-maj are the kernel's\n"
 			"min_flt+maj_flt and maj_flt, summed over threads, since it started.\n",
 			(int)pid);
 	else
-		fprintf(o->f, "system-wide: tracepoint counts since the module loaded; k-flt/k-maj are\n"
+		out_legend(o, "system-wide: tracepoint counts since the module loaded; k-flt/k-maj are\n"
 			"the kernel's pgfault/pgmajfault since boot.\n");
-	fprintf(o->f, "First row totals, then per-second rates.  Tracepoint faults count every\n"
+	out_legend(o, "First row totals, then per-second rates.  Tracepoint faults count every\n"
 		"fault exception; the kernel counts only faults it handled (no retries,\n"
 		"spurious or failed ones), so user+kern >= k-flt when both are on.\n\n");
 }
@@ -325,7 +325,7 @@ static int watch_loop(struct ptscope_ctx *ctx, const struct stats_args *a)
 
 	explain(ctx->out, a->pid);
 	if (!ctx->out->json)
-		out_table_open(ctx->out, "samples", fig_cols, FIG_CNT);
+		out_table_open_stream(ctx->out, "samples", fig_cols, FIG_CNT);
 	for (n = 0; !a->count || n < (unsigned long)a->count; n++) {
 		if (n)
 			sleep_interval(a->interval);
@@ -389,7 +389,7 @@ static void show_totals(struct out *o, char **cmd, pid_t pid, double secs,
 		 (int64_t)(min_flt + maj_flt));
 	out_obj_close(o);
 	if (!o->json)
-		fprintf(o->f, "\nBoth count from exec on (the kernel's from getrusage(), less what it\n"
+		out_legend(o, "\nBoth count from exec on (the kernel's from getrusage(), less what it\n"
 			"counted at exec).  Tracepoint faults count every fault exception; the\n"
 			"kernel counts the faults it handled, so retried, spurious and failed\n"
 			"faults make the difference.  Neither includes children.\n");
@@ -577,6 +577,8 @@ const struct ptscope_command cmd_stats = {
 		"flushed by ranged flushes.\n",
 	.flags = CMD_F_NETLINK,
 	.args_size = sizeof(struct stats_args),
+	.columns = fig_cols,
+	.ncolumns = FIG_CNT,
 	.parse = stats_parse,
 	.run = stats_run,
 };
@@ -587,7 +589,7 @@ const struct ptscope_command cmd_trace = {
 	.summary = "run a command and print its fault and TLB totals",
 	.help = "The same as 'ptscope stats --run COMMAND': the command is stopped at exec,\n"
 		"watched, then resumed; its totals are printed when it exits.\n",
-	.flags = CMD_F_NETLINK,
+	.flags = CMD_F_NETLINK | CMD_F_CMDLINE,
 	.args_size = sizeof(struct stats_args),
 	.parse = trace_parse,
 	.run = stats_run,

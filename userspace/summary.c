@@ -126,11 +126,11 @@ void summary_add_vma(struct pt_walk_kinds *k, const struct pt_vma *v,
 }
 
 static const struct out_col row_cols[] = {
-	{ "field", "", 9, true },
-	{ "status", "status", 9, false },
-	{ "walk", "walk", 9, false },
-	{ "diff", "diff", 8, false },
-	{ "exact", "", 0, true },
+	{ "field", "FIELD", 9, true, 0, "the /proc/PID/status line" },
+	{ "status", "STATUS", 9, false, 0, "its value in /proc/PID/status" },
+	{ "walk", "WALK", 9, false, 0, "the same figure from the page tables" },
+	{ "diff", "DIFF", 8, false, 0, "walk - status" },
+	{ "exact", "EXACT", 0, true, OUT_COL_WRAP, "whether they must match exactly" },
 };
 
 #define MAX_REASONS	4
@@ -160,7 +160,7 @@ static void add_reason(struct summary_row *r, const char *fmt, ...)
 
 static const char *sz(char *buf, uint64_t pages)
 {
-	format_size(buf, OUT_SIZE_BUF, pages * PT_PAGE_SIZE);
+	format_size(buf, OUT_SIZE_BUF, pages * PT_PAGE_SIZE);	/* prose */
 	return buf;
 }
 
@@ -287,9 +287,10 @@ static void show_reasons_text(struct out *o, const struct summary_row *rows,
 		return;
 	fprintf(o->f, "\nwhy they differ:\n");
 	for (i = 0; i < n; i++)
-		for (j = 0; j < rows[i].nr; j++)
-			fprintf(o->f, "  %-9s%s\n", j ? "" : rows[i].field,
-				rows[i].reasons[j]);
+		for (j = 0; j < rows[i].nr; j++) {
+			fprintf(o->f, "  %-9s", j ? "" : rows[i].field);
+			out_wrapped(o, 11, rows[i].reasons[j]);
+		}
 }
 
 static void show_walk(struct out *o, const struct pt_walk_kinds *k,
@@ -403,6 +404,8 @@ const struct ptscope_command cmd_summary = {
 		"batched, file pages are shared.  VmSize and VmPTE should match exactly.\n",
 	.flags = CMD_F_NETLINK,
 	.args_size = sizeof(struct summary_args),
+	.columns = row_cols,
+	.ncolumns = ARRAY_SIZE(row_cols),
 	.parse = summary_parse,
 	.run = summary_run,
 };

@@ -51,13 +51,13 @@ static const char *vtop_stop_name(unsigned int stop)
 }
 
 static const struct out_col level_cols[] = {
-	{ "level", "level", 5, true },
-	{ "index", "index", 5, false },
-	{ "entry_phys", "entry at", 16, false },
-	{ "raw", "raw entry", 18, false },
-	{ "state", "state", 9, true },
-	{ "flags", "flags", PT_FLAG_LETTERS_LEN - 1, true },
-	{ "pfn", "next/frame", 0, true },
+	{ "level", "LEVEL", 5, true, OUT_COL_TREE, "pgd, p4d, pud, pmd, pte, and the frame" },
+	{ "index", "INDEX", 5, false, 0, "the entry's index in its table" },
+	{ "entry_phys", "ENTRY-AT", 16, false, OUT_COL_HIDE, "physical address of the entry" },
+	{ "raw", "RAW", 16, false, 0, "the raw entry, hex" },
+	{ "state", "STATE", 9, true, 0, "table, present, swap, none..." },
+	{ "flags", "FLAGS", PT_FLAG_LETTERS_LEN - 1, true, 0, "entry flags (legend below)" },
+	{ "pfn", "NEXT", 0, true, 0, "frame of the next table or of the page, hex" },
 };
 
 struct vtop_result {
@@ -160,7 +160,7 @@ static void vtop_explain(const struct vtop_result *v, bool show_pfn,
 			snprintf(buf, len, "%s %s page, mapped but not accessible (PROT_NONE or a NUMA hint)%s",
 				 sz, lvl, show_pfn ? "" : "; physical address hidden (needs CAP_SYS_ADMIN)");
 		else if (show_pfn)
-			snprintf(buf, len, "physical address 0x%" PRIx64 " (%s page from a %s entry)",
+			snprintf(buf, len, "physical address %08" PRIx64 " (%s page from a %s entry)",
 				 v->phys, sz, lvl);
 		else
 			snprintf(buf, len, "present in a %s page from a %s entry; physical address hidden (needs CAP_SYS_ADMIN)",
@@ -187,7 +187,8 @@ static void show_level(struct out *o, const struct pt_range *l, bool leaf,
 {
 	char buf[40];
 
-	out_row_open(o);
+	/* Under the level before it; a flat list in JSON. */
+	out_row_open_under(o, out_row_last(o));
 	show_str(o, "level", NULL, pt_level_name(l->level));
 	show_u64(o, "index", NULL, l->index);
 	if (show_pfn)
@@ -206,7 +207,7 @@ static void show_level(struct out *o, const struct pt_range *l, bool leaf,
 		if (o->json) {
 			show_u64(o, "pfn", NULL, l->pfn);
 		} else {
-			snprintf(buf, sizeof(buf), "pfn 0x%" PRIx64, l->pfn);
+			snprintf(buf, sizeof(buf), "pfn %" PRIx64, l->pfn);
 			show_text(o, "pfn", NULL, buf);
 		}
 	} else {
@@ -238,7 +239,7 @@ static void show_vtop(struct out *o, pid_t pid, const struct pt_info *info,
 	show_bool(o, "pfn_visible", NULL, show_pfn);
 	if (v->has_vma) {
 		pt_vm_perms(v->vm_flags, perms);
-		snprintf(buf, sizeof(buf), "0x%012" PRIx64 "-0x%012" PRIx64 " %s",
+		snprintf(buf, sizeof(buf), "%08" PRIx64 "-%08" PRIx64 " %s",
 			 v->vm_start, v->vm_end, perms);
 		show_text(o, "vma", "VMA", buf);
 		out_obj_open(o, "vma", NULL);
@@ -251,12 +252,21 @@ static void show_vtop(struct out *o, pid_t pid, const struct pt_info *info,
 		show_null(o, "vma", "VMA");
 	}
 	out_blank(o);
-	out_table_open(o, "levels", level_cols, ARRAY_SIZE(level_cols));
+	/* Text: a tree, each level under the one that points to it. */
+	out_table_open_tree(o, "levels", level_cols, ARRAY_SIZE(level_cols));
 	for (i = 0; i < v->nr; i++)
 		show_level(o, &v->lvl[i], i + 1 == v->nr &&
 			   (v->stop == PTSCOPE_VTOP_STOP_LEAF ||
 			    v->stop == PTSCOPE_VTOP_STOP_NONPRESENT),
 			   show_pfn);
+	if (!o->json && v->nr && v->stop == PTSCOPE_VTOP_STOP_LEAF) {
+		out_row_open_under(o, out_row_last(o));
+		show_text(o, "level", NULL, "frame");
+		snprintf(buf, sizeof(buf), "phys %08" PRIx64,
+			 show_pfn ? v->phys : 0);
+		show_text(o, "pfn", NULL, show_pfn ? buf : "hidden");
+		out_row_close(o);
+	}
 	out_table_close(o);
 	out_blank(o);
 	show_str(o, "stop", NULL, vtop_stop_name(v->stop));
@@ -276,8 +286,8 @@ static void show_vtop(struct out *o, pid_t pid, const struct pt_info *info,
 	}
 	vtop_explain(v, show_pfn, buf, sizeof(buf));
 	show_str(o, "result", "result", buf);
-	if (!o->json && v->nr)
-		fprintf(o->f, "\n%s\n", pt_flag_legend);
+	if (v->nr)
+		out_legend(o, "\n%s\n", pt_flag_legend);
 	out_obj_close(o);
 }
 
@@ -318,6 +328,8 @@ const struct ptscope_command cmd_vtop = {
 		"walk stopped.  Physical addresses and raw entries need CAP_SYS_ADMIN.\n",
 	.flags = CMD_F_NETLINK,
 	.args_size = sizeof(struct vtop_args),
+	.columns = level_cols,
+	.ncolumns = ARRAY_SIZE(level_cols),
 	.parse = vtop_parse,
 	.run = vtop_run,
 };

@@ -104,17 +104,21 @@ static int walk_parse(void *p, int argc, char **argv)
 	return arg_pid("walk", argv[optind], &a->pid);
 }
 
+/*
+ * Widths hold 57-bit addresses (5-level paging), because walk --pages
+ * streams its rows at these widths; the defaults fit 80 columns.
+ */
 static const struct out_col walk_cols[] = {
-	{ "start", "start", 14, true },
-	{ "end", "end", 14, true },
-	{ "size", "size", 5, false },
-	{ "level", "level", 5, true },
-	{ "state", "state", 9, true },
-	{ "pages", "pages", 7, false },
-	{ "flags", "flags", PT_FLAG_LETTERS_LEN - 1, true },
-	{ "pfn", "pfn", 10, false },
-	{ "swap", "swap", 12, true },
-	{ "raw", "raw", 0, true },
+	{ "start", "START", 14, true, 0, "first address of the range" },
+	{ "end", "END", 14, true, 0, "the address after its last byte" },
+	{ "size", "SIZE", 6, false, 0, "its size" },
+	{ "level", "LEVEL", 5, true, 0, "level of its leaf entries: pte, pmd, pud" },
+	{ "state", "STATE", 9, true, 0, "present, swap, protnone, none..." },
+	{ "pages", "PAGES", 7, false, OUT_COL_HIDE, "base pages it covers" },
+	{ "flags", "FLAGS", PT_FLAG_LETTERS_LEN - 1, true, 0, "entry flags (legend above the table)" },
+	{ "pfn", "PFN", 9, false, 0, "first page frame, hex (needs CAP_SYS_ADMIN)" },
+	{ "swap", "SWAP", 12, true, OUT_COL_HIDE, "swap type:offset, offset hex" },
+	{ "raw", "RAW", 16, true, OUT_COL_HIDE, "the raw entry, hex" },
 };
 
 struct walk_state {
@@ -134,8 +138,11 @@ static void walk_show_range(struct out *o, const struct pt_range *r, bool show_p
 
 	show_addr(o, "start", NULL, r->start);
 	show_addr(o, "end", NULL, r->end);
-	format_size(buf, sizeof(buf), r->end - r->start);
-	show_text(o, "size", NULL, buf);
+	/* Text only: formatting costs a floating-point snprintf per row. */
+	if (!o->json) {
+		out_format_size(o, buf, sizeof(buf), r->end - r->start);
+		show_text(o, "size", NULL, buf);
+	}
 	show_str(o, "level", NULL, pt_level_name(r->level));
 	show_str(o, "state", NULL, pt_state_name(r->state));
 	show_u64(o, "pages", NULL, (r->end - r->start) / PT_PAGE_SIZE);
@@ -145,7 +152,7 @@ static void walk_show_range(struct out *o, const struct pt_range *r, bool show_p
 		if (o->json) {
 			show_u64(o, "pfn", NULL, r->pfn);
 		} else {
-			snprintf(buf, sizeof(buf), "0x%" PRIx64, r->pfn);
+			snprintf(buf, sizeof(buf), "%" PRIx64, r->pfn);
 			show_text(o, "pfn", NULL, buf);
 		}
 	} else {
@@ -160,7 +167,7 @@ static void walk_show_range(struct out *o, const struct pt_range *r, bool show_p
 			show_null(o, "offset", NULL);
 		out_obj_close(o);
 		if (show_pfn)
-			snprintf(buf, sizeof(buf), "%u:0x%" PRIx64,
+			snprintf(buf, sizeof(buf), "%u:%" PRIx64,
 				 r->swap_type, r->swap_offset);
 		else
 			snprintf(buf, sizeof(buf), "%u:-", r->swap_type);
@@ -191,12 +198,17 @@ static void walk_start(struct walk_state *w)
 	show_u64(o, "paging_levels", NULL, info->levels);
 	show_bool(o, "pfn_visible", NULL, info->show_pfn);
 	if (!o->json)
-		fprintf(o->f, "pid %d, %u-level paging, PFNs %s\n%s\n",
+		fprintf(o->f, "pid %d, %u-level paging, PFNs %s\n",
 			(int)w->args->pid, info->levels,
-			info->show_pfn ? "visible" : "hidden (need CAP_SYS_ADMIN)",
-			pt_flag_legend);
+			info->show_pfn ? "visible" : "hidden (need CAP_SYS_ADMIN)");
+	out_legend(o, "%s\n", pt_flag_legend);
 	out_blank(o);
-	out_table_open(o, "entries", walk_cols, ARRAY_SIZE(walk_cols));
+	/* Per-page rows can be millions: print them as they come. */
+	if (w->args->pages)
+		out_table_open_stream(o, "entries", walk_cols,
+				      ARRAY_SIZE(walk_cols));
+	else
+		out_table_open(o, "entries", walk_cols, ARRAY_SIZE(walk_cols));
 }
 
 static int walk_range_cb(const struct pt_range *r, void *data)
@@ -231,7 +243,8 @@ static void walk_footer(struct walk_state *w)
 	for (s = PTSCOPE_STATE_NONE; s < __PTSCOPE_STATE_CNT; s++) {
 		if (!w->pages[s] || n >= (int)sizeof(buf))
 			continue;
-		format_size(sz, sizeof(sz), w->pages[s] * PT_PAGE_SIZE);
+		out_format_size(w->out, sz, sizeof(sz),
+				w->pages[s] * PT_PAGE_SIZE);
 		n += snprintf(buf + n, sizeof(buf) - n, ", %s %s", sz,
 			      pt_state_name(s));
 	}
@@ -296,6 +309,8 @@ const struct ptscope_command cmd_walk = {
 		"range.  PFNs, swap offsets and raw entries need CAP_SYS_ADMIN.\n",
 	.flags = CMD_F_NETLINK,
 	.args_size = sizeof(struct walk_args),
+	.columns = walk_cols,
+	.ncolumns = ARRAY_SIZE(walk_cols),
 	.parse = walk_parse,
 	.run = walk_run,
 };

@@ -74,21 +74,21 @@ static const char values_json[] =
 static const char values_text[] =
 	"name:               a\"b\n"
 	"count:              42\n"
-	"start:              0x7f3d665fd000\n"
-	"raw entry:          0x8000000000000067\n"
-	"rss:                1.5K\n"
+	"start:              7f3d665fd000\n"
+	"raw entry:          8000000000000067\n"
+	"rss:                1.5Ki\n"
 	"ok:                 yes\n"
 	"pfn:                -\n"
 	"legend:             rw\n"
 	"status:\n"
-	"  VmRSS:            4K\n"
+	"  VmRSS:            4.0Ki\n"
 	"last:               18446744073709551615\n";
 
 static const struct out_col cols[] = {
-	{ "start", "start", 14, true },
-	{ "pages", "pages", 6, false },
-	{ "size", "size", 5, false },
-	{ "path", "path", 0, true },
+	{ "start", "start", 14, true, 0, NULL },
+	{ "pages", "pages", 6, false, 0, NULL },
+	{ "size", "size", 5, false, 0, NULL },
+	{ "path", "path", 0, true, 0, NULL },
 };
 
 static void doc_table(struct out *o)
@@ -110,7 +110,7 @@ static void doc_table(struct out *o)
 	out_obj_close(o);
 	out_row_close(o);
 
-	/* "pages" skipped: text must still keep the columns in place. */
+	/* "pages" skipped: its cell stays blank, the columns in place. */
 	out_row_open(o);
 	show_addr(o, "start", NULL, 0x7f0000000000ULL);
 	show_size(o, "size", NULL, 2 << 20);
@@ -135,10 +135,10 @@ static const char table_json[] =
 static const char table_text[] =
 	"pid:                1\n"
 	"\n"
-	"start           pages  size path\n"
-	"0x000000001000      1    4K /bin/x y\n"
-	"0x7f0000000000      -    2M\n"
-	"0x000000002000\n";
+	"start          pages  size path\n"
+	"000000001000       1 4.0Ki /bin/x y\n"
+	"7f0000000000         2.0Mi\n"
+	"000000002000\n";
 
 /* Two documents in a row, as a command printing a stream would. */
 static void doc_arrays(struct out *o)
@@ -207,26 +207,30 @@ struct size_case {
 };
 
 static const struct size_case size_cases[] = {
+	/* procps-ng free -h's rules, worked by hand. */
 	{ 0, "0B" },
 	{ 1, "1B" },
-	{ 1023, "1023B" },
-	{ 1024, "1K" },
-	{ 1025, "1.0K" },
-	{ 1536, "1.5K" },
-	{ 4096, "4K" },
-	{ 10 * 1024 + 511, "10K" },
-	{ 10 * 1024 + 512, "11K" },
-	{ 9 * 1024 + 1000, "10K" },	/* 9.98K rounds past one decimal */
-	{ 1048575, "1.0M" },		/* 1023.999K is not "1024K" */
-	{ 1048576, "1M" },
-	{ 2 << 20, "2M" },
-	{ 1ULL << 30, "1G" },
-	{ 3ULL << 29, "1.5G" },
-	{ 1ULL << 40, "1T" },
-	{ 128ULL << 40, "128T" },
-	{ (128ULL << 40) - 4096, "128T" },
-	{ 1ULL << 50, "1024T" },	/* T is the largest unit */
-	{ UINT64_MAX, "16777216T" },
+	{ 999, "999B" },		/* three digits: bytes */
+	{ 1000, "1.0Ki" },
+	{ 1023, "1.0Ki" },
+	{ 1024, "1.0Ki" },
+	{ 1536, "1.5Ki" },
+	{ 4096, "4.0Ki" },
+	{ 10 * 1024 + 511, "10Ki" },	/* past 9.9: whole units, cut */
+	{ 10 * 1024 + 1000, "10Ki" },	/* 10.98 is cut, not rounded */
+	{ 9 * 1024 + 1000, "9Ki" },	/* 9.98 prints 10.0, too long: cut */
+	{ 1048575, "1.0Mi" },		/* 1023.999Ki is not "1023Ki" */
+	{ 1048576, "1.0Mi" },
+	{ 511ULL << 20, "511Mi" },
+	{ 2 << 20, "2.0Mi" },
+	{ 1ULL << 30, "1.0Gi" },
+	{ 3ULL << 29, "1.5Gi" },
+	{ 25275973632ULL, "23Gi" },	/* what free -h printed for it */
+	{ 1ULL << 40, "1.0Ti" },
+	{ 128ULL << 40, "128Ti" },
+	{ (128ULL << 40) - 4096, "127Ti" },
+	{ 1ULL << 50, "1.0Pi" },
+	{ UINT64_MAX, "16384Pi" },	/* Pi is the largest unit */
 };
 
 static void test_sizes(void)

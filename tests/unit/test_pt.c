@@ -97,7 +97,7 @@ static void test_flag_letters(void)
 static void doc_flags(struct out *o, uint64_t flags)
 {
 	static const struct out_col cols[] = {
-		{ "flags", "flags", 15, true },
+		{ "flags", "flags", 15, true, 0, NULL },
 	};
 
 	out_table_open(o, NULL, cols, 1);
@@ -130,13 +130,13 @@ static void test_format_diff(void)
 	char buf[32];
 
 	format_diff(buf, sizeof(buf), 0);
-	CHECK_STR(buf, "0");
+	CHECK_STR(buf, "0B");
 	format_diff(buf, sizeof(buf), 8192);
-	CHECK_STR(buf, "+8K");
+	CHECK_STR(buf, "+8.0Ki");
 	format_diff(buf, sizeof(buf), -(3 << 20));
-	CHECK_STR(buf, "-3M");
+	CHECK_STR(buf, "-3.0Mi");
 	format_diff(buf, sizeof(buf), INT64_MIN);
-	CHECK_STR(buf, "-8388608T");
+	CHECK_STR(buf, "-8192Pi");
 }
 
 static void doc_pages(struct out *o, uint64_t pages)
@@ -154,10 +154,10 @@ static void test_show_pages(void)
 	CHECK_STR(s, "{\"swap\":3,\"diff\":-12288}\n");
 	free(s);
 	s = render(doc_pages, 3, false);
-	CHECK_STR(s, "swap:               12K\ndiff:               -12K\n");
+	CHECK_STR(s, "swap:               12Ki\ndiff:               -12Ki\n");
 	free(s);
 	s = render(doc_pages, 0, false);
-	CHECK_STR(s, "swap:               0\ndiff:               0\n");
+	CHECK_STR(s, "swap:               0B\ndiff:               0B\n");
 	free(s);
 }
 
