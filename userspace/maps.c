@@ -69,6 +69,7 @@ struct maps_totals {
 };
 
 struct maps_state {
+	const struct ptscope_ctx *ctx;
 	struct out *out;
 	struct pt_join join;
 	struct maps_totals t;
@@ -162,6 +163,8 @@ static int maps_extra_cb(const struct proc_maps_entry *e, void *data)
 	struct maps_state *m = data;
 	struct out *o = m->out;
 
+	if (!target_has(m->ctx, e->start))
+		return 0;
 	out_row_open(o);
 	show_maps_addr(o, "start", e->start);
 	show_maps_addr(o, "end", e->end);
@@ -300,7 +303,7 @@ static void show_status(struct out *o, const struct proc_status *st)
 static int maps_run(struct ptscope_ctx *ctx, const void *args)
 {
 	const struct maps_args *a = args;
-	struct maps_state m = { .out = ctx->out };
+	struct maps_state m = { .ctx = ctx, .out = ctx->out };
 	struct out *o = ctx->out;
 	struct proc_status st;
 	struct pt_summary s;
@@ -317,7 +320,7 @@ static int maps_run(struct ptscope_ctx *ctx, const void *args)
 	out_obj_open(o, NULL, NULL);
 	show_u64(o, "pid", NULL, a->pid);
 	out_table_open(o, "vmas", maps_cols, ARRAY_SIZE(maps_cols));
-	err = pt_dump_vmas(ctx->nl, a->pid, 0, 0, maps_vma_cb, &m);
+	err = target_dump_vmas(ctx, a->pid, maps_vma_cb, &m);
 	if (!err)
 		err = pt_join_finish(&m.join);
 	if (!err && !o->json) {
@@ -352,14 +355,21 @@ static int maps_run(struct ptscope_ctx *ctx, const void *args)
 
 const struct ptscope_command cmd_maps = {
 	.name = "maps",
-	.synopsis = "PID",
+	.synopsis = "PID... [--vma NAME] [-i SECONDS] [-c COUNT]",
 	.summary = "/proc/PID/maps with each VMA's page-table contents",
 	.help = "One row per VMA: the /proc/PID/maps columns, then present 4K, 2M and 1G\n"
 		"leaves, RSS, swapped, dirty, copy-on-write and zero-page pages, and the\n"
 		"page-table pages covering the VMA; then totals and the memory lines of\n"
-		"/proc/PID/status.\n",
-	.flags = CMD_F_NETLINK,
+		"/proc/PID/status.\n"
+		"\n"
+		"Options:\n"
+		VMA_OPTION_HELP
+		REPEAT_OPTION_HELP
+		"\n"
+		PIDS_HELP,
+	.flags = CMD_F_NETLINK | CMD_F_PIDS | CMD_F_REPEAT | CMD_F_VMA,
 	.args_size = sizeof(struct maps_args),
+	.pid_offset = offsetof(struct maps_args, pid),
 	.parse = maps_parse,
 	.run = maps_run,
 };
