@@ -37,11 +37,22 @@
 
 struct ptscope_walk;
 
+/*
+ * smaps' private/shared split and PSS of the pages a leaf maps, read
+ * under the leaf's lock (the PSS in PTSCOPE_PSS_SHIFT fixed point; the
+ * rest in base pages).  All zero for what smaps does not count.
+ */
+struct ptscope_share {
+	u64 pss;
+	u64 private_clean, private_dirty, shared_clean, shared_dirty;
+};
+
 /* One leaf, or (with w->holes) one empty range found at e.level. */
 struct ptscope_leaf {
 	unsigned long start;	/* clipped to the VMA and the walked range */
 	unsigned long end;	/* exclusive */
 	struct ptscope_entry e;	/* e.pfn is the frame mapped at start */
+	struct ptscope_share share;
 };
 
 struct ptscope_walk_ops {
@@ -135,6 +146,7 @@ struct ptscope_walk {
 	/* Valid inside pte_table() only. */
 	pte_t *ptes;			/* one PTE table, copied out */
 	unsigned long *pte_shared;	/* bitmap: mapcount > 1 */
+	u32 *pte_share;			/* ptscope_pte_share() of each */
 
 	/* Private to walk.c. */
 	long budget;			/* work left before dropping the lock */
@@ -254,6 +266,7 @@ struct ptscope_vma_stats {
 	u64 zero;		/* mapping the zero page (4K or huge) */
 	u64 shared;		/* frame mapped more than once */
 	u64 soft_dirty;
+	struct ptscope_share share;	/* smaps' Private_*, Shared_*, Pss */
 	struct ptscope_table_count tables; /* tables covering the VMA */
 };
 

@@ -66,6 +66,7 @@ static const struct out_col maps_cols[] = {
 struct maps_totals {
 	uint64_t vmas, size, leaves[__PTSCOPE_LEVEL_CNT];
 	uint64_t swap, dirty, accessed, cow, zero, rss_pages;
+	struct pt_stats share;	/* PRIVATE_* .. PSS summed */
 };
 
 struct maps_state {
@@ -130,6 +131,7 @@ static void show_vma_counts(struct out *o, const struct pt_vma *v)
 	show_pages(o, "cow_ro", NULL, s[PTSCOPE_STAT_COW]);
 	show_pages(o, "zero", NULL, s[PTSCOPE_STAT_ZERO]);
 	show_size(o, "rss_bytes", NULL, pt_vma_rss_pages(v) * PT_PAGE_SIZE);
+	show_share(o, &v->st, false);
 	out_obj_open(o, "pt_pages", NULL);
 	for (i = 0; i < ARRAY_SIZE(pt_page_keys); i++) {
 		show_u64(o, pt_page_keys[i], NULL,
@@ -149,7 +151,9 @@ static void show_null_counts(struct out *o)
 {
 	static const char *const keys[] = {
 		"present_4k", "present_2m", "present_1g", "swap", "dirty",
-		"accessed", "cow_ro", "zero", "rss_bytes", "pt_pages",
+		"accessed", "cow_ro", "zero", "rss_bytes", "uss_bytes",
+		"pss_bytes", "private_clean", "private_dirty", "shared_clean",
+		"shared_dirty", "pt_pages",
 	};
 	unsigned int i;
 
@@ -191,6 +195,7 @@ static void add_totals(struct maps_totals *t, const struct pt_vma *v)
 	t->cow += s[PTSCOPE_STAT_COW];
 	t->zero += s[PTSCOPE_STAT_ZERO];
 	t->rss_pages += pt_vma_rss_pages(v);
+	pt_share_sum(&t->share, &v->st);
 }
 
 static int maps_vma_cb(const struct pt_vma *v, void *data)
@@ -256,6 +261,7 @@ static void show_totals(struct out *o, const struct maps_totals *t,
 	show_pages(o, "cow_ro", NULL, t->cow);
 	show_pages(o, "zero", NULL, t->zero);
 	show_size(o, "rss_bytes", NULL, t->rss_pages * PT_PAGE_SIZE);
+	show_share(o, &t->share, false);
 	out_obj_open(o, "pt_pages", NULL);
 	for (i = 0; i < ARRAY_SIZE(pt_page_keys); i++) {
 		show_u64(o, pt_page_keys[i], NULL,

@@ -312,6 +312,7 @@ static void show_walk(struct out *o, const struct pt_walk_kinds *k,
 	show_size(o, "pfnmap_bytes", "PFN maps", k->pfnmap * PT_PAGE_SIZE);
 	show_size(o, "shared_bytes", "mapped twice+", k->shared * PT_PAGE_SIZE);
 	show_size(o, "swap_bytes", "swapped", k->swap * PT_PAGE_SIZE);
+	show_share(o, &s->st, true);
 	show_size(o, "pt_bytes", "page tables", s->counted_bytes);
 	out_obj_close(o);
 	out_obj_open(o, "tables", "page-table pages");

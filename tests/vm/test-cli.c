@@ -665,6 +665,109 @@ out:
 	free(ml);
 }
 
+/* ---- USS and PSS against smaps (the netlink path of the walk) ---- */
+
+/* A "Key:  N kB" line of /proc/PID/smaps_rollup, in kB; -1 if missing. */
+static long rollup_kb(pid_t pid, const char *key)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps_rollup", pid);
+	return pt_file_field(path, key);
+}
+
+/*
+ * maps' per-VMA uss_bytes, pss_bytes and private/shared page counts, and
+ * summary's per-process USS and PSS, against smaps and smaps_rollup,
+ * exactly.  Writeback can clean a page between reads, so a round counts
+ * only when smaps read the same before and after the tool.
+ */
+static void check_share(const char *tag, pid_t pid)
+{
+	struct pt_vma *a = NULL, *b = NULL;
+	const struct json *vmas, *row, *w;
+	uint64_t uss_sum = 0, pss_sum = 0;
+	unsigned int bad = 0;
+	struct json *j = NULL, *s = NULL;
+	int na = -1, nb = -1, round, i;
+	long r_pss, r_pc, r_pd, r_pss2;
+
+	for (round = 0; round < 5; round++) {
+		free(a);
+		free(b);
+		json_free(j);
+		json_free(s);
+		na = pt_read_smaps(pid, &a);
+		r_pss = rollup_kb(pid, "Pss");
+		r_pc = rollup_kb(pid, "Private_Clean");
+		r_pd = rollup_kb(pid, "Private_Dirty");
+		j = run_json(tag, "maps %d", pid);
+		s = run_json(tag, "summary %d", pid);
+		nb = pt_read_smaps(pid, &b);
+		r_pss2 = rollup_kb(pid, "Pss");
+		if (!j || !s || na < 0)
+			break;
+		if (pt_smaps_share_same(a, na, b, nb) && r_pss == r_pss2)
+			break;
+	}
+	if (!j || !s || na < 0) {
+		pt_fail("%s/share/%s: pid %d: no output or no smaps", tag, who,
+			pid);
+		goto out;
+	}
+	if (round == 5) {
+		pt_skip("%s/share/%s: pid %d: smaps kept changing (writeback?)",
+			tag, who, pid);
+		goto out;
+	}
+	vmas = json_get(j, "vmas");
+	for (i = 0; i < na && (size_t)i < json_len(vmas); i++) {
+		const struct pt_vma *v = &a[i];
+		uint64_t pc, pd, sc, sd, uss, pss;
+
+		if (v->start >= USER_TOP)
+			continue;	/* [vsyscall]: no VMA */
+		row = json_at(vmas, i);
+		pc = get_u(row, "private_clean");
+		pd = get_u(row, "private_dirty");
+		sc = get_u(row, "shared_clean");
+		sd = get_u(row, "shared_dirty");
+		uss = get_u(row, "uss_bytes");
+		pss = get_u(row, "pss_bytes");
+		uss_sum += uss;
+		pss_sum += pss;
+		if (uss != (v->private_clean + v->private_dirty) * 1024 ||
+		    pss >> 10 != v->pss || pc * 4 != v->private_clean ||
+		    pd * 4 != v->private_dirty || sc * 4 != v->shared_clean ||
+		    sd * 4 != v->shared_dirty || uss != (pc + pd) * PG) {
+			if (bad++ < 5)
+				printf("  %lx %s: tool uss %" PRIu64 " pss %" PRIu64 " private %" PRIu64 "+%" PRIu64 " shared %" PRIu64 "+%" PRIu64 " pages; smaps Private %lu+%lu Shared %lu+%lu Pss %lu kB\n",
+				       v->start, v->name, uss, pss, pc, pd, sc,
+				       sd, v->private_clean, v->private_dirty,
+				       v->shared_clean, v->shared_dirty,
+				       v->pss);
+		}
+	}
+	EXPECT(!bad && json_len(vmas) == (size_t)na,
+	       "%s/share-vmas: pid %d: uss_bytes = Private_Clean + Private_Dirty, pss_bytes = Pss, and the four page counts equal smaps' for %d VMAs",
+	       tag, pid, na);
+	EXPECT(json_u64(json_path(j, "totals.uss_bytes")) == uss_sum,
+	       "%s/share-totals: pid %d: totals.uss_bytes %" PRIu64 " is the rows' sum",
+	       tag, pid, uss_sum);
+	w = json_get(s, "walk");
+	EXPECT(r_pss >= 0 && r_pc >= 0 && r_pd >= 0 &&
+	       get_u(w, "pss_bytes") >> 10 == (uint64_t)r_pss &&
+	       get_u(w, "uss_bytes") == (uint64_t)(r_pc + r_pd) * 1024,
+	       "%s/share-summary: pid %d: summary's USS %" PRIu64 " and PSS %" PRIu64 " equal smaps_rollup's Private_* %ld+%ld kB and Pss %ld kB",
+	       tag, pid, get_u(w, "uss_bytes"), get_u(w, "pss_bytes"), r_pc,
+	       r_pd, r_pss);
+out:
+	json_free(j);
+	json_free(s);
+	free(a);
+	free(b);
+}
+
 /* ---- summary ---- */
 
 static const struct json *summary_row(const struct json *j, const char *f)
@@ -1023,6 +1126,7 @@ static void run_layout(const char *name)
 			check_packed_cli(tag, &s, s.pids[i]);
 			check_maps(tag, s.pids[i]);
 			check_summary(tag, s.pids[i]);
+			check_share(tag, s.pids[i]);
 			check_compare(tag, s.pids[i]);
 			check_vtop(tag, &s, s.pids[i]);
 		}
@@ -1047,18 +1151,7 @@ static void run_layout(const char *name)
 
 static long meminfo_kb(const char *key)
 {
-	char line[256];
-	size_t len = strlen(key);
-	long v = -1;
-	FILE *f = fopen("/proc/meminfo", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ':')
-			v = strtol(line + len + 1, NULL, 10);
-	fclose(f);
-	return v;
+	return pt_file_field("/proc/meminfo", key);
 }
 
 static void check_free(void)
@@ -1130,6 +1223,96 @@ static void expect_exit(const char *what, int code, const char *msg,
 	cli_free(&r);
 }
 
+/* Several PIDs, --vma, -c, and trace's exit status, on this process. */
+static void check_cli_plumbing(void)
+{
+	struct cli_result r;
+	const struct json *rows;
+	struct json *j;
+	const char *err;
+	size_t at, i, stacks = 0;
+	struct pt_vma *sm = NULL;
+	int n;
+	FILE *f;
+
+	/* Two PIDs: an array of the two objects, in order. */
+	j = run_json("plumbing", "maps %d 1", getpid());
+	EXPECT(j && json_is(j, JSON_ARR) && json_len(j) == 2 &&
+	       get_u(json_at(j, 0), "pid") == (uint64_t)getpid() &&
+	       get_u(json_at(j, 1), "pid") == 1 &&
+	       json_len(json_get(json_at(j, 1), "vmas")) > 0,
+	       "plumbing/pids-json: 'maps PID 1' is an array of both objects");
+	json_free(j);
+	/* A bad PID among good ones: reported, the good one still shown. */
+	if (!cli_run(&r, true, "ptscope maps %d 999999", getpid())) {
+		EXPECT(r.status == 1 && strstr(r.err, "no such process: 999999") &&
+		       strstr(r.out, "==> pid ") && strstr(r.out, "[stack]"),
+		       "plumbing/pids-one-bad: exit %d, the good pid shown, the bad one named",
+		       r.status);
+		cli_free(&r);
+	}
+	/* --vma [stack]: exactly the stack's row, per smaps. */
+	n = pt_read_smaps(getpid(), &sm);
+	for (i = 0; n > 0 && i < (size_t)n; i++)
+		stacks += !strcmp(sm[i].name, "[stack]");
+	free(sm);
+	j = run_json("plumbing", "maps --vma [stack] %d", getpid());
+	rows = j ? json_get(j, "vmas") : NULL;
+	EXPECT(rows && json_len(rows) == stacks && stacks == 1 &&
+	       !strcmp(json_str(json_get(json_at(rows, 0), "path")) ?: "",
+		       "[stack]"),
+	       "plumbing/vma: 'maps --vma [stack]' lists the stack only (%zu rows)",
+	       rows ? json_len(rows) : 0);
+	json_free(j);
+	/* -c 3 -i 0.05: three documents. */
+	if (!cli_run(&r, true, "ptscope --json free -c 3 -i 0.05")) {
+		char *line, *save;
+		size_t bad = 0;
+
+		/* free's object is one line. */
+		i = 0;
+		for (line = strtok_r(r.out, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save), i++) {
+			j = json_parse(line, &err, &at);
+			bad += !j || !json_get(j, "mem");
+			json_free(j);
+		}
+		EXPECT(r.status == 0 && i == 3 && !bad,
+		       "plumbing/count: 'free -c 3' printed %zu JSON documents (%zu bad)",
+		       i, bad);
+		cli_free(&r);
+	}
+	if (geteuid())
+		return;	/* trace switches statistics on: root only */
+	f = fopen("/tmp/plumbing.sh", "w");
+	if (!f)
+		return;
+	fprintf(f, "[ \"$1\" = --help ] && exit 5\n[ \"$1\" = sig ] && kill -USR1 $$\nexit 7\n");
+	fclose(f);
+	if (!cli_run(&r, true, "ptscope trace sh /tmp/plumbing.sh")) {
+		EXPECT(r.status == 7, "plumbing/trace-status: exit %d, the command's 7",
+		       r.status);
+		cli_free(&r);
+	}
+	if (!cli_run(&r, true, "ptscope trace sh /tmp/plumbing.sh --help")) {
+		EXPECT(r.status == 5 && !strstr(r.out, "Usage: ptscope"),
+		       "plumbing/trace-own-options: '--help' went to the command (exit %d)",
+		       r.status);
+		cli_free(&r);
+	}
+	if (!cli_run(&r, true, "ptscope trace sh /tmp/plumbing.sh sig")) {
+		EXPECT(r.status == 128 + SIGUSR1,
+		       "plumbing/trace-signal: exit %d, 128 + SIGUSR1", r.status);
+		cli_free(&r);
+	}
+	if (!cli_run(&r, true, "ptscope trace /nonexistent")) {
+		EXPECT(r.status == 127,
+		       "plumbing/trace-not-found: exit %d, 127 as a shell", r.status);
+		cli_free(&r);
+	}
+	unlink("/tmp/plumbing.sh");
+}
+
 static void check_errors(pid_t other_user_pid)
 {
 	static const char *const cmds[] = {
@@ -1138,7 +1321,7 @@ static void check_errors(pid_t other_user_pid)
 	unsigned int i;
 
 	for (i = 0; i < 4; i++) {
-		expect_exit("errors/no-such-pid", 1, "no such pid",
+		expect_exit("errors/no-such-pid", 1, "no such process: 999999",
 			    "ptscope %s 999999", cmds[i]);
 		expect_exit("errors/kthread", 1, "kernel thread",
 			    "ptscope --json %s 2", cmds[i]);
@@ -1146,8 +1329,15 @@ static void check_errors(pid_t other_user_pid)
 			expect_exit("errors/other-user", 1, "not permitted",
 				    "ptscope %s %d", cmds[i], other_user_pid);
 	}
-	expect_exit("errors/vtop-no-such-pid", 1, "no such pid",
+	expect_exit("errors/vtop-no-such-pid", 1, "no such process: 999999",
 		    "ptscope vtop 999999 0x1000");
+	expect_exit("errors/vtop-no-vma", 1, "in no VMA",
+		    "ptscope vtop %d 0", getpid());
+	expect_exit("usage/vtop-json-after", 2, "global option",
+		    "ptscope vtop %d 0x1000 --json", getpid());
+	expect_exit("errors/vma-none", 1, "no VMA named",
+		    "ptscope maps --vma nosuchname %d", getpid());
+	check_cli_plumbing();
 	if (other_user_pid > 0 && geteuid())
 		expect_exit("errors/vtop-other-user", 1, "not permitted",
 			    "ptscope vtop %d 0x1000", other_user_pid);
@@ -1279,7 +1469,7 @@ static void check_not_loaded(void)
 static const char *const all_layouts[] = {
 	"everyother", "mmap100", "readonly", "protnone", "zero", "cow",
 	"shared", "file", "thp", "hugetlb", "pageout", "softdirty", "reserve",
-	"threads",
+	"threads", "thpfork",
 };
 
 static void check_memory(void);
