@@ -357,9 +357,10 @@ static int ptscope_vmas_end(struct ptscope_walk *w, struct vm_area_struct *vma)
 			      s->shared << (PAGE_SHIFT - 10),
 			      s->soft_dirty << (PAGE_SHIFT - 10)) ||
 	    /* As smaps prints them: Pss in kB, rounded down. */
-	    ptscope_pf_printf(pf, "    private_clean=%lluK private_dirty=%lluK shared_clean=%lluK shared_dirty=%lluK pss=%lluK\n",
+	    ptscope_pf_printf(pf, "    private_clean=%lluK private_dirty=%lluK",
 			      s->share.private_clean << (PAGE_SHIFT - 10),
-			      s->share.private_dirty << (PAGE_SHIFT - 10),
+			      s->share.private_dirty << (PAGE_SHIFT - 10)) ||
+	    ptscope_pf_printf(pf, " shared_clean=%lluK shared_dirty=%lluK pss=%lluK\n",
 			      s->share.shared_clean << (PAGE_SHIFT - 10),
 			      s->share.shared_dirty << (PAGE_SHIFT - 10),
 			      s->share.pss >> (PTSCOPE_PSS_SHIFT + 10)) ||

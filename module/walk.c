@@ -325,7 +325,7 @@ static u32 ptscope_page_share(struct folio *folio, struct page *page,
 	/* One reference: mapped exactly once, whatever the mapcount says. */
 	if (ref_once)
 		return code | PTSCOPE_SH_PRIVATE | 1;
-	ptscope_smaps_mapcount(folio, page, &mc, &excl);
+	mc = ptscope_smaps_mapcount(folio, page, &excl);
 	if (excl)
 		code |= PTSCOPE_SH_PRIVATE;
 	return code | (mc >= 2 ? min_t(u32, mc, PTSCOPE_SH_DIV) : 1);
