@@ -366,7 +366,8 @@ const struct ptscope_command cmd_maps = {
 	.help = "One row per VMA: the /proc/PID/maps columns, then present 4K, 2M and 1G\n"
 		"leaves, RSS, swapped, dirty, copy-on-write and zero-page pages, and the\n"
 		"page-table pages covering the VMA; then totals and the memory lines of\n"
-		"/proc/PID/status.\n"
+		"/proc/PID/status.  JSON rows and totals also give smaps' USS and PSS\n"
+		"(uss_bytes, pss_bytes) and private/shared clean/dirty page counts.\n"
 		"\n"
 		"Options:\n"
 		VMA_OPTION_HELP
