@@ -716,8 +716,8 @@ static struct json *next_doc(FILE *f)
 }
 
 /*
- * "ptscope --json CMD -c 2 -i 1 PID", with smaps and smaps_rollup read
- * between its two documents.  The tool maps libc and the vdso too, which
+ * "ptscope --json CMD -c 3 -i 1 PID", with smaps and smaps_rollup read
+ * between its last two documents.  The tool maps libc and the vdso too, which
  * raises their mapcounts, so the oracle is read while it is alive (it
  * sleeps between the rounds), never before it starts or after it exits.
  */
@@ -728,12 +728,14 @@ static void share_round(const char *cmd, pid_t pid, struct json **d1,
 	char line[128];
 	FILE *f;
 
-	snprintf(line, sizeof(line), "ptscope --json %s -c 2 -i 1 %d", cmd,
+	snprintf(line, sizeof(line), "ptscope --json %s -c 3 -i 1 %d", cmd,
 		 pid);
 	*d1 = *d2 = NULL;
 	f = popen(line, "r");
 	if (!f)
 		return;
+	/* The first round faults in the tool's own code and data. */
+	json_free(next_doc(f));
 	*d1 = next_doc(f);
 	*nsm = pt_read_smaps(pid, sm);
 	rollup[0] = rollup_kb(pid, "Pss");
@@ -1364,8 +1366,6 @@ static void check_cli_plumbing(void)
 		       i, bad);
 		cli_free(&r);
 	}
-	if (geteuid())
-		return;	/* trace switches statistics on: root only */
 	f = fopen("/tmp/plumbing.sh", "w");
 	if (!f)
 		return;
@@ -1413,13 +1413,19 @@ static void check_errors(pid_t other_user_pid)
 	}
 	expect_exit("errors/vtop-no-such-pid", 1, "no such process: 999999",
 		    "ptscope vtop 999999 0x1000");
-	expect_exit("errors/vtop-no-vma", 1, "in no VMA",
-		    "ptscope vtop %d 0", getpid());
 	expect_exit("usage/vtop-json-after", 2, "global option",
 		    "ptscope vtop %d 0x1000 --json", getpid());
-	expect_exit("errors/vma-none", 1, "no VMA named",
-		    "ptscope maps --vma nosuchname %d", getpid());
-	check_cli_plumbing();
+	/*
+	 * On this process, and pid 1: the user pass has dropped its uid,
+	 * which leaves it not dumpable, so these run as root only.
+	 */
+	if (!geteuid()) {
+		expect_exit("errors/vtop-no-vma", 1, "in no VMA",
+			    "ptscope vtop %d 0", getpid());
+		expect_exit("errors/vma-none", 1, "no VMA named",
+			    "ptscope maps --vma nosuchname %d", getpid());
+		check_cli_plumbing();
+	}
 	if (other_user_pid > 0 && geteuid())
 		expect_exit("errors/vtop-other-user", 1, "not permitted",
 			    "ptscope vtop %d 0x1000", other_user_pid);
