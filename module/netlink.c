@@ -780,6 +780,7 @@ static const struct ptscope_walk_ops ptscope_dump_vma_ops = {
 	.pte_table_locked = ptscope_dump_vma_ptes,
 	.vma_end = ptscope_dump_vma_end,
 	.restart_changed_vma = true,
+	.share = true,
 };
 
 /* ---- summary: one message at the end of the walk ------------------------ */
@@ -815,6 +816,7 @@ static const struct ptscope_walk_ops ptscope_dump_sum_ops = {
 	.leaf = ptscope_dump_sum_leaf,
 	.pte_table_locked = ptscope_dump_sum_ptes,
 	.vma_end = ptscope_dump_sum_vma_end,
+	.share = true,
 };
 
 /*

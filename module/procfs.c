@@ -380,6 +380,7 @@ static const struct ptscope_walk_ops ptscope_vmas_ops = {
 	.leaf = ptscope_vmas_leaf,
 	.vma_end = ptscope_vmas_end,
 	.restart_changed_vma = true,
+	.share = true,
 };
 
 /* ---- one-shot reports ------------------------------------------------- */

@@ -440,7 +440,8 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 					 ptscope_pud_special(__pud(val)))
 		return;
 	*shared = ptscope_page_mapcount(page) > 1;
-	if (level == PTSCOPE_LEVEL_PMD && w->huge_level == PTSCOPE_LEVEL_NONE)
+	if (w->ops->share && level == PTSCOPE_LEVEL_PMD &&
+	    w->huge_level == PTSCOPE_LEVEL_NONE)
 		ptscope_pmd_share(page, pmd_dirty(__pmd(val)), sh);
 }
 
@@ -654,7 +655,8 @@ static void ptscope_copy_ptes(pte_t *ptep, void *arg)
 			pte = ptep_get(ptep + i);
 		}
 		w->ptes[i - lo] = pte;
-		w->pte_share[i - lo] = ptscope_pte_share(pte);
+		if (w->ops->share)
+			w->pte_share[i - lo] = ptscope_pte_share(pte);
 		if (ptscope_pte_shared(pte, cow_excl))
 			__set_bit(i - lo, w->pte_shared);
 	}
@@ -704,7 +706,9 @@ static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
 			ptscope_decode_pte(w->ptes[i], w->show_pfn, &leaf.e);
 			ptscope_add_context(w, &leaf.e,
 					    test_bit(i, w->pte_shared), false);
-			ptscope_share_add(&leaf.share, w->pte_share[i], 1);
+			if (w->ops->share)
+				ptscope_share_add(&leaf.share,
+						  w->pte_share[i], 1);
 		}
 		ret = ptscope_visit(w, &leaf);
 		if (ret)
@@ -1553,6 +1557,7 @@ static const struct ptscope_walk_ops ptscope_summary_ops = {
 	.leaf = ptscope_summary_leaf,
 	.pte_table_locked = ptscope_summary_pte_table,
 	.vma_end = ptscope_summary_vma_end,
+	.share = true,
 };
 
 int ptscope_mm_summary(struct mm_struct *mm, bool show_pfn,

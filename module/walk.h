@@ -104,6 +104,13 @@ struct ptscope_walk_ops {
 	 * there now.
 	 */
 	bool restart_changed_vma;
+	/*
+	 * Fill leaf->share (smaps' private/shared split and PSS), which
+	 * reads each mapped page's folio: for per-VMA statistics only.
+	 * pte_table_locked() visitors read it themselves
+	 * (ptscope_vma_stats_add_ptes()).
+	 */
+	bool share;
 };
 
 #define PTSCOPE_WALK_STOPPED	1
