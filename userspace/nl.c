@@ -105,12 +105,28 @@ static void print_errno_hint(int err)
 	}
 }
 
+/* The request's own PTSCOPE_A_PID (still in sbuf), or 0. */
+static unsigned int request_pid(const struct nl_ctx *nl)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->sbuf;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == PTSCOPE_A_PID &&
+		    mnl_attr_get_payload_len(a) == sizeof(uint32_t))
+			return mnl_attr_get_u32(a);
+	return 0;
+}
+
 /*
  * The pid an error is about: the module points its extack at the
- * request's PTSCOPE_A_PID when the target was refused, and the request
- * is still in sbuf.  0 when the error is about something else.
+ * request's PTSCOPE_A_PID when the target was refused.  A dump's error
+ * carries no such pointer on 6.1; then "no such process" and "not
+ * permitted" are taken to be about the request's pid, the only process
+ * a request names at its top level.  0 when the error is about
+ * something else.
  */
-static unsigned int refused_pid(const struct nl_ctx *nl,
+static unsigned int refused_pid(const struct nl_ctx *nl, int err,
 				const struct nlattr **tb)
 {
 	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->sbuf;
@@ -118,7 +134,8 @@ static unsigned int refused_pid(const struct nl_ctx *nl,
 	uint32_t off;
 
 	if (!tb[NLMSGERR_ATTR_OFFS])
-		return 0;
+		return err == -ESRCH || err == -EPERM || err == -EACCES ?
+		       request_pid(nl) : 0;
 	off = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 	if (off < sizeof(*req) || off > req->nlmsg_len ||
 	    req->nlmsg_len - off < MNL_ATTR_HDRLEN + sizeof(uint32_t))
@@ -152,7 +169,7 @@ static int report(const struct nl_ctx *nl, int err, const struct nlattr **tb,
 	}
 	if (quiet)
 		return err;
-	pid = refused_pid(nl, tb);
+	pid = refused_pid(nl, err, tb);
 	if (pid && err == -ESRCH && msg && !strcmp(msg, "no such pid"))
 		fprintf(stderr, "ptscope: no such process: %u\n", pid);
 	else if (pid && msg && *msg)
