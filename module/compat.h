@@ -61,6 +61,33 @@
 #endif
 
 /*
+ * How smaps (smaps_account()) counts one page of a folio mapped more
+ * than once: the value divides its PSS when 2 or more, *excl says
+ * "private".
+ * With page mapcounts (6.1; 6.12 and 7.2 with CONFIG_PAGE_MAPCOUNT, as
+ * Debian builds them) that is the page's precise mapcount, as above.
+ * 7.2 with CONFIG_NO_PAGE_MAPCOUNT keeps none: smaps then takes the
+ * folio's average page mapcount and whether it may be mapped shared.
+ */
+#if PTSCOPE_KV_GE(7, 2) && IS_ENABLED(CONFIG_NO_PAGE_MAPCOUNT)
+#define ptscope_smaps_mapcount(fo, pg, excl) ({			\
+	struct folio *__sf = (fo);					\
+									\
+	(void)(pg);							\
+	*(excl) = !folio_maybe_mapped_shared(__sf);			\
+	folio_average_page_mapcount(__sf);				\
+})
+#else
+#define ptscope_smaps_mapcount(fo, pg, excl) ({			\
+	int __sm = ptscope_page_mapcount(pg);				\
+									\
+	(void)(fo);							\
+	*(excl) = __sm < 2;						\
+	__sm;								\
+})
+#endif
+
+/*
  * PTE marker kinds: poisoned markers appeared in 6.2, guard markers in
  * 6.13.  Each test yields false where the kind does not exist.
  */

@@ -242,6 +242,11 @@ static int ptscope_put_stats(struct sk_buff *msg, int type,
 		[PTSCOPE_STAT_TABLES_PMD] = tables->tables[PTSCOPE_LEVEL_PMD],
 		[PTSCOPE_STAT_TABLES_PUD] = tables->tables[PTSCOPE_LEVEL_PUD],
 		[PTSCOPE_STAT_TABLES_P4D] = tables->tables[PTSCOPE_LEVEL_P4D],
+		[PTSCOPE_STAT_PRIVATE_CLEAN] = s->share.private_clean,
+		[PTSCOPE_STAT_PRIVATE_DIRTY] = s->share.private_dirty,
+		[PTSCOPE_STAT_SHARED_CLEAN] = s->share.shared_clean,
+		[PTSCOPE_STAT_SHARED_DIRTY] = s->share.shared_dirty,
+		[PTSCOPE_STAT_PSS] = s->share.pss,
 	};
 	struct nlattr *nest;
 	int i;
@@ -775,6 +780,7 @@ static const struct ptscope_walk_ops ptscope_dump_vma_ops = {
 	.pte_table_locked = ptscope_dump_vma_ptes,
 	.vma_end = ptscope_dump_vma_end,
 	.restart_changed_vma = true,
+	.share = true,
 };
 
 /* ---- summary: one message at the end of the walk ------------------------ */
@@ -810,6 +816,7 @@ static const struct ptscope_walk_ops ptscope_dump_sum_ops = {
 	.leaf = ptscope_dump_sum_leaf,
 	.pte_table_locked = ptscope_dump_sum_ptes,
 	.vma_end = ptscope_dump_sum_vma_end,
+	.share = true,
 };
 
 /*

@@ -356,6 +356,14 @@ static int ptscope_vmas_end(struct ptscope_walk *w, struct vm_area_struct *vma)
 			      s->zero << (PAGE_SHIFT - 10),
 			      s->shared << (PAGE_SHIFT - 10),
 			      s->soft_dirty << (PAGE_SHIFT - 10)) ||
+	    /* As smaps prints them: Pss in kB, rounded down. */
+	    ptscope_pf_printf(pf, "    private_clean=%lluK private_dirty=%lluK",
+			      s->share.private_clean << (PAGE_SHIFT - 10),
+			      s->share.private_dirty << (PAGE_SHIFT - 10)) ||
+	    ptscope_pf_printf(pf, " shared_clean=%lluK shared_dirty=%lluK pss=%lluK\n",
+			      s->share.shared_clean << (PAGE_SHIFT - 10),
+			      s->share.shared_dirty << (PAGE_SHIFT - 10),
+			      s->share.pss >> (PTSCOPE_PSS_SHIFT + 10)) ||
 	    ptscope_pf_printf(pf, "    tables pte=%llu pmd=%llu pud=%llu p4d=%llu\n",
 			      t[PTSCOPE_LEVEL_PTE], t[PTSCOPE_LEVEL_PMD],
 			      t[PTSCOPE_LEVEL_PUD], t[PTSCOPE_LEVEL_P4D])) {
@@ -372,6 +380,7 @@ static const struct ptscope_walk_ops ptscope_vmas_ops = {
 	.leaf = ptscope_vmas_leaf,
 	.vma_end = ptscope_vmas_end,
 	.restart_changed_vma = true,
+	.share = true,
 };
 
 /* ---- one-shot reports ------------------------------------------------- */

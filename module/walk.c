@@ -136,7 +136,8 @@ int ptscope_walk_init(struct ptscope_walk *w, struct mm_struct *mm,
 	memset(w, 0, sizeof(*w));
 	w->ptes = kmalloc_array(PTRS_PER_PTE, sizeof(pte_t), GFP_KERNEL);
 	w->pte_shared = bitmap_zalloc(PTRS_PER_PTE, GFP_KERNEL);
-	if (!w->ptes || !w->pte_shared) {
+	w->pte_share = kmalloc_array(PTRS_PER_PTE, sizeof(u32), GFP_KERNEL);
+	if (!w->ptes || !w->pte_shared || !w->pte_share) {
 		ptscope_walk_release(w);
 		return -ENOMEM;
 	}
@@ -151,8 +152,10 @@ void ptscope_walk_release(struct ptscope_walk *w)
 {
 	kfree(w->ptes);
 	bitmap_free(w->pte_shared);
+	kfree(w->pte_share);
 	w->ptes = NULL;
 	w->pte_shared = NULL;
+	w->pte_share = NULL;
 }
 
 void ptscope_walk_reset(struct ptscope_walk *w)
@@ -221,6 +224,7 @@ static int ptscope_hole(struct ptscope_walk *w, unsigned long start,
 	leaf.start = start;
 	leaf.end = end;
 	ptscope_decode_none(level, &leaf.e);
+	memset(&leaf.share, 0, sizeof(leaf.share));
 	return ptscope_visit(w, &leaf);
 }
 
@@ -298,12 +302,114 @@ static __always_inline bool ptscope_pte_shared(pte_t pte, bool cow_excl)
 }
 
 /*
+ * smaps' view of one page (smaps_account(), smaps_page_accumulate()),
+ * packed in a u32: whether it is counted at all, private, dirty, and the
+ * mapcount its PSS is divided by.  Read under the lock of an entry that
+ * maps the page, which keeps it mapped, so its folio's refcount,
+ * mapcount and flags are the live ones; smaps reads them the same way.
+ */
+#define PTSCOPE_SH_COUNTED	BIT(31)
+#define PTSCOPE_SH_PRIVATE	BIT(30)
+#define PTSCOPE_SH_DIRTY	BIT(29)
+#define PTSCOPE_SH_DIV		(BIT(29) - 1)
+
+static u32 ptscope_page_share(struct folio *folio, struct page *page,
+			      bool dirty, bool ref_once)
+{
+	u32 code = PTSCOPE_SH_COUNTED;
+	bool excl;
+	int mc;
+
+	if (dirty || folio_test_dirty(folio))
+		code |= PTSCOPE_SH_DIRTY;
+	/* One reference: mapped exactly once, whatever the mapcount says. */
+	if (ref_once)
+		return code | PTSCOPE_SH_PRIVATE | 1;
+	mc = ptscope_smaps_mapcount(folio, page, &excl);
+	if (excl)
+		code |= PTSCOPE_SH_PRIVATE;
+	return code | (mc >= 2 ? min_t(u32, mc, PTSCOPE_SH_DIV) : 1);
+}
+
+static void ptscope_share_add(struct ptscope_share *sh, u32 code, u64 pages)
+{
+	bool dirty = code & PTSCOPE_SH_DIRTY;
+
+	if (!(code & PTSCOPE_SH_COUNTED))
+		return;
+	sh->pss += pages * div_u64((u64)PAGE_SIZE << PTSCOPE_PSS_SHIFT,
+				   code & PTSCOPE_SH_DIV);
+	if (code & PTSCOPE_SH_PRIVATE) {
+		if (dirty)
+			sh->private_dirty += pages;
+		else
+			sh->private_clean += pages;
+	} else if (dirty) {
+		sh->shared_dirty += pages;
+	} else {
+		sh->shared_clean += pages;
+	}
+}
+
+static void ptscope_share_sum(struct ptscope_share *to,
+			      const struct ptscope_share *from)
+{
+	to->pss += from->pss;
+	to->private_clean += from->private_clean;
+	to->private_dirty += from->private_dirty;
+	to->shared_clean += from->shared_clean;
+	to->shared_dirty += from->shared_dirty;
+}
+
+/*
+ * Under the PTL: smaps' view of the page a pte maps, 0 when smaps does
+ * not count it (vm_normal_page() finds no page: special and devmap
+ * entries, the zero page, frames without a struct page).
+ */
+static u32 ptscope_pte_share(pte_t pte)
+{
+	unsigned long pfn;
+	struct folio *folio;
+	struct page *page;
+
+	if (!pte_present(pte) || pte_special(pte) || ptscope_pte_devmap(pte))
+		return 0;
+	pfn = pte_pfn(pte);
+	if (!pfn_valid(pfn) || is_zero_pfn(pfn))
+		return 0;
+	page = pfn_to_page(pfn);
+	folio = page_folio(page);
+	return ptscope_page_share(folio, page, pte_dirty(pte),
+				  folio_ref_count(folio) == 1);
+}
+
+/*
+ * Under the pmd lock: smaps' view of a THP pmd's pages (smaps_pmd_entry()
+ * accounts the folio as compound: one reference makes all of it private,
+ * otherwise each page goes by its own mapcount).
+ */
+static void ptscope_pmd_share(struct page *page, bool dirty,
+			      struct ptscope_share *sh)
+{
+	struct folio *folio = page_folio(page);
+	bool ref_once = folio_ref_count(folio) == 1;
+	unsigned int i;
+
+	for (i = 0; i < HPAGE_PMD_NR; i++)
+		ptscope_share_add(sh, ptscope_page_share(folio, page + i, dirty,
+							 ref_once), 1);
+}
+
+/*
  * Under the leaf's lock, with the leaf re-read and unchanged: mapcount,
- * and whether an anonymous VMA's pmd maps the huge zero page (the only
- * non-anonymous page such a pmd can map; huge_zero_pfn is not exported).
+ * whether an anonymous VMA's pmd maps the huge zero page (the only
+ * non-anonymous page such a pmd can map; huge_zero_pfn is not exported),
+ * and smaps' share of a THP pmd (hugetlb is counted apart by smaps, in
+ * its *_Hugetlb lines, and pud leaves not at all).
  */
 static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
-				bool *shared, bool *huge_zero)
+				bool *shared, bool *huge_zero,
+				struct ptscope_share *sh)
 {
 	unsigned long pfn;
 	struct page *page;
@@ -334,6 +440,9 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 					 ptscope_pud_special(__pud(val)))
 		return;
 	*shared = ptscope_page_mapcount(page) > 1;
+	if (w->ops->share && level == PTSCOPE_LEVEL_PMD &&
+	    w->huge_level == PTSCOPE_LEVEL_NONE)
+		ptscope_pmd_share(page, pmd_dirty(__pmd(val)), sh);
 }
 
 /*
@@ -372,7 +481,8 @@ static bool ptscope_pud_is_leaf(pud_t pud, int huge_level)
  */
 static bool ptscope_read_huge_leaf(struct ptscope_walk *w, int level,
 				   spinlock_t *ptl, void *entryp, u64 *val,
-				   bool *shared, bool *huge_zero)
+				   bool *shared, bool *huge_zero,
+				   struct ptscope_share *sh)
 {
 	bool leaf;
 
@@ -382,7 +492,7 @@ static bool ptscope_read_huge_leaf(struct ptscope_walk *w, int level,
 			ptscope_pmd_is_leaf(__pmd(*val), w->huge_level) :
 			ptscope_pud_is_leaf(__pud(*val), w->huge_level));
 	if (leaf)
-		ptscope_huge_extras(w, *val, level, shared, huge_zero);
+		ptscope_huge_extras(w, *val, level, shared, huge_zero, sh);
 	spin_unlock(ptl);
 	return leaf;
 }
@@ -398,8 +508,9 @@ static int ptscope_huge_leaf(struct ptscope_walk *w, int level,
 	struct ptscope_leaf leaf;
 	u64 val;
 
+	memset(&leaf.share, 0, sizeof(leaf.share));
 	if (!ptscope_read_huge_leaf(w, level, ptl, entryp, &val, &shared,
-				    &huge_zero))
+				    &huge_zero, &leaf.share))
 		return -EAGAIN;
 	if (level == PTSCOPE_LEVEL_PMD) {
 		ptscope_decode_pmd(__pmd(val), w->show_pfn, &leaf.e);
@@ -544,6 +655,8 @@ static void ptscope_copy_ptes(pte_t *ptep, void *arg)
 			pte = ptep_get(ptep + i);
 		}
 		w->ptes[i - lo] = pte;
+		if (w->ops->share)
+			w->pte_share[i - lo] = ptscope_pte_share(pte);
 		if (ptscope_pte_shared(pte, cow_excl))
 			__set_bit(i - lo, w->pte_shared);
 	}
@@ -578,6 +691,7 @@ static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
 		unsigned long start = addr + ((unsigned long)i << PAGE_SHIFT);
 
 		j = i + 1;
+		memset(&leaf.share, 0, sizeof(leaf.share));
 		if (pte_none(w->ptes[i])) {
 			while (j < n && pte_none(w->ptes[j]))
 				j++;
@@ -592,6 +706,9 @@ static int ptscope_visit_ptes(struct ptscope_walk *w, unsigned long addr,
 			ptscope_decode_pte(w->ptes[i], w->show_pfn, &leaf.e);
 			ptscope_add_context(w, &leaf.e,
 					    test_bit(i, w->pte_shared), false);
+			if (w->ops->share)
+				ptscope_share_add(&leaf.share,
+						  w->pte_share[i], 1);
 		}
 		ret = ptscope_visit(w, &leaf);
 		if (ret)
@@ -1157,6 +1274,8 @@ int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
 	unsigned int i;
 	int ret;
 
+	/* Ranges carry no PSS: only the per-VMA statistics do. */
+	memset(&leaf.share, 0, sizeof(leaf.share));
 	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
 		pte_t pte;
 
@@ -1306,6 +1425,7 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
 {
 	ptscope_stats_account(s, leaf->e.level, leaf->e.state, leaf->e.flags,
 			      1, (leaf->end - leaf->start) >> PAGE_SHIFT);
+	ptscope_share_sum(&s->share, &leaf->share);
 }
 
 /*
@@ -1318,12 +1438,13 @@ void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
  * markers) go through the full decoder.  Empty entries count nothing, as
  * in the per-leaf path, and runs of zero entries are skipped in one scan.
  *
- * A run of present writable entries in a VMA where
+ * A run of present writable dirty entries in a VMA where
  * ptscope_vma_writable_is_exclusive() holds goes faster still: such an
  * entry maps an exclusive anonymous page, so it is neither shared nor the
- * zero page (which is never mapped writable), and its flags depend on its
- * bits outside the frame number alone.  The next entry with the same bits
- * is counted after one compare, with no other test.
+ * zero page (which is never mapped writable), smaps counts it private and
+ * dirty with its whole PSS, and its flags depend on its bits outside the
+ * frame number alone.  The next entry with the same bits is counted after
+ * one compare, with no other test.
  */
 void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 				const struct ptscope_walk *w,
@@ -1337,6 +1458,8 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 	bool fast = false, shared;
 	unsigned int i;
 
+	/* Non-present entries: smaps counts no PSS for them here. */
+	memset(&leaf.share, 0, sizeof(leaf.share));
 	for (i = 0; i < n; i++) {
 		pte_t pte;
 
@@ -1344,6 +1467,10 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 			unsigned int m = ptscope_key_run((const u64 *)(ptep + i),
 							 n - i, run_key);
 
+			/* Exclusive and dirty: all private dirty, whole PSS. */
+			ptscope_share_add(&s->share, PTSCOPE_SH_COUNTED |
+					  PTSCOPE_SH_PRIVATE |
+					  PTSCOPE_SH_DIRTY | 1, m);
 			run += m;
 			i += m;
 			if (i == n)
@@ -1364,6 +1491,7 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 			ptscope_vma_stats_add(s, &leaf);
 			continue;
 		}
+		ptscope_share_add(&s->share, ptscope_pte_share(pte), 1);
 		/* The same key, the same flags as the last entry. */
 		shared = ptscope_pte_shared(pte, cow_excl);
 		key = ptscope_pte_key(pte, shared);
@@ -1375,9 +1503,12 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 		flags = ptscope_context_flags(state, flags, cow_vma, shared,
 					      false);
 		run_key = key;
-		/* Then key is the entry's bits outside the frame: see above. */
+		/*
+		 * Then key is the entry's bits outside the frame: see above.
+		 * Dirty too, or smaps' dirty would need the folio's flag.
+		 */
 		fast = cow_excl && (pte_val(pte) & _PAGE_PRESENT) &&
-		       pte_write(pte);
+		       pte_write(pte) && pte_dirty(pte);
 		if (run && (flags != run_flags || state != run_state)) {
 			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
 					      run_flags, run, 1);
@@ -1426,6 +1557,7 @@ static const struct ptscope_walk_ops ptscope_summary_ops = {
 	.leaf = ptscope_summary_leaf,
 	.pte_table_locked = ptscope_summary_pte_table,
 	.vma_end = ptscope_summary_vma_end,
+	.share = true,
 };
 
 int ptscope_mm_summary(struct mm_struct *mm, bool show_pfn,

@@ -37,11 +37,22 @@
 
 struct ptscope_walk;
 
+/*
+ * smaps' private/shared split and PSS of the pages a leaf maps, read
+ * under the leaf's lock (the PSS in PTSCOPE_PSS_SHIFT fixed point; the
+ * rest in base pages).  All zero for what smaps does not count.
+ */
+struct ptscope_share {
+	u64 pss;
+	u64 private_clean, private_dirty, shared_clean, shared_dirty;
+};
+
 /* One leaf, or (with w->holes) one empty range found at e.level. */
 struct ptscope_leaf {
 	unsigned long start;	/* clipped to the VMA and the walked range */
 	unsigned long end;	/* exclusive */
 	struct ptscope_entry e;	/* e.pfn is the frame mapped at start */
+	struct ptscope_share share;
 };
 
 struct ptscope_walk_ops {
@@ -93,6 +104,13 @@ struct ptscope_walk_ops {
 	 * there now.
 	 */
 	bool restart_changed_vma;
+	/*
+	 * Fill leaf->share (smaps' private/shared split and PSS), which
+	 * reads each mapped page's folio: for per-VMA statistics only.
+	 * pte_table_locked() visitors read it themselves
+	 * (ptscope_vma_stats_add_ptes()).
+	 */
+	bool share;
 };
 
 #define PTSCOPE_WALK_STOPPED	1
@@ -135,6 +153,7 @@ struct ptscope_walk {
 	/* Valid inside pte_table() only. */
 	pte_t *ptes;			/* one PTE table, copied out */
 	unsigned long *pte_shared;	/* bitmap: mapcount > 1 */
+	u32 *pte_share;			/* ptscope_pte_share() of each */
 
 	/* Private to walk.c. */
 	long budget;			/* work left before dropping the lock */
@@ -254,6 +273,7 @@ struct ptscope_vma_stats {
 	u64 zero;		/* mapping the zero page (4K or huge) */
 	u64 shared;		/* frame mapped more than once */
 	u64 soft_dirty;
+	struct ptscope_share share;	/* smaps' Private_*, Shared_*, Pss */
 	struct ptscope_table_count tables; /* tables covering the VMA */
 };
 

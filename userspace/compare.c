@@ -289,7 +289,7 @@ static int compare_run(struct ptscope_ctx *ctx, const void *args)
 	show_u64(o, "pid", NULL, a->pid);
 	out_table_open(o, "vmas", compare_cols, ARRAY_SIZE(compare_cols));
 	if (!err)
-		err = pt_dump_vmas(ctx->nl, a->pid, 0, 0, compare_vma_cb, &cs);
+		err = target_dump_vmas(ctx, a->pid, compare_vma_cb, &cs);
 	out_table_close(o);
 	proc_smaps_close(&cs.smaps);
 	if (cs.notes) {
@@ -313,17 +313,23 @@ static int compare_run(struct ptscope_ctx *ctx, const void *args)
 
 const struct ptscope_command cmd_compare = {
 	.name = "compare",
-	.synopsis = "PID",
+	.synopsis = "PID... [--vma NAME]",
 	.summary = "cross-check the page walk against /proc/PID/smaps, VMA by VMA",
 	.help = "For each VMA compares the walk's Rss, Swap, huge pmd mappings, dirty and\n"
 		"shared pages with smaps.  A difference with a known cause is \"explained\"\n"
 		"and its reason printed; any other is a disagreement, and the command then\n"
 		"exits 1.  Compare a stopped process: a running one changes under the two\n"
-		"reads.\n",
-	.flags = CMD_F_NETLINK,
+		"reads.\n"
+		"\n"
+		"Options:\n"
+		VMA_OPTION_HELP
+		"\n"
+		PIDS_HELP,
+	.flags = CMD_F_NETLINK | CMD_F_PIDS | CMD_F_VMA,
 	.args_size = sizeof(struct compare_args),
 	.columns = compare_cols,
 	.ncolumns = ARRAY_SIZE(compare_cols),
+	.pid_offset = offsetof(struct compare_args, pid),
 	.parse = compare_parse,
 	.run = compare_run,
 };

@@ -346,7 +346,7 @@ static int free_run(struct ptscope_ctx *ctx, const void *args)
 
 const struct ptscope_command cmd_free = {
 	.name = "free",
-	.synopsis = "[-b|-k|-m|-g|-h] [--top N]",
+	.synopsis = "[-b|-k|-m|-g|-h] [--top N] [-i SECONDS] [-c COUNT]",
 	.summary = "free(1)'s summary with the system's page-table memory",
 	.help = "Options:\n"
 		"  -b, -k, -m, -g  show bytes, KiB (default), MiB or GiB\n"
@@ -354,9 +354,11 @@ const struct ptscope_command cmd_free = {
 		"                  (here -h is not help; use --help)\n"
 		"  --top N         also list the N processes with the most page-table\n"
 		"                  memory (VmPTE)\n"
+		REPEAT_OPTION_HELP
 		"\n"
 		"used = total - available, buff/cache = Buffers + Cached + SReclaimable,\n"
 		"as procps-ng 4's free.  JSON sizes are always bytes.  Needs no module.\n",
+	.flags = CMD_F_REPEAT,
 	.args_size = sizeof(struct free_args),
 	.columns = free_cols,
 	.ncolumns = ARRAY_SIZE(free_cols),

@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <getopt.h>
 #include <sys/types.h>
 
 #include "nl.h"
@@ -40,16 +41,34 @@ struct ptscope_opts {
 	bool json;
 };
 
+/* --vma NAME: the address ranges of the VMAs of that name, merged. */
+struct vma_sel_range {
+	uint64_t start, end;
+};
+
+struct vma_sel {
+	const char *name;
+	struct vma_sel_range *r;
+	size_t nr;
+};
+
 struct ptscope_ctx {
 	const struct ptscope_opts *opts;
 	struct out *out;
 	struct nl_ctx *nl;	/* open only for CMD_F_NETLINK commands */
+	const struct vma_sel *vmas;	/* --vma for this PID, or NULL */
+	int exit_status;	/* >= 0: run() asks main to exit with it */
 };
 
 enum {
 	CMD_F_NETLINK	= 1 << 0,	/* needs the module: main opens nl */
-	CMD_F_TREE	= 1 << 1,	/* takes --tree */
-	CMD_F_CMDLINE	= 1 << 2,	/* ends with a command line of its own */
+	CMD_F_PIDS	= 1 << 1,	/* PID...: main runs it once per PID */
+	CMD_F_REPEAT	= 1 << 2,	/* -i SECONDS, -c COUNT */
+	CMD_F_VMA	= 1 << 3,	/* --vma NAME: see target_*() */
+	CMD_F_TREE	= 1 << 5,	/* takes --tree */
+	CMD_F_RUNS_CMD	= 1 << 4,	/* its first non-option word starts
+					 * a command line with options of
+					 * its own (--help is not ours) */
 };
 
 /*
@@ -58,6 +77,13 @@ enum {
  * after printing what was wrong; main then exits 2.  NULL parse means
  * the command takes no arguments.  run() returns 0 or -errno after
  * printing what went wrong; main then exits 1.
+ */
+/*
+ * Several PIDs (CMD_F_PIDS): main takes every PID off the command line
+ * and hands parse() the first one only, as if it were alone; before
+ * each run() it stores the next one at pid_offset in the args block.
+ * To find the PIDs among the arguments main needs to know which of the
+ * command's own options take a value: options lists them.
  */
 struct ptscope_command {
 	const char *name;
@@ -69,6 +95,8 @@ struct ptscope_command {
 	/* The table -o/--list-columns apply to; NULL when there is none. */
 	const struct out_col *columns;
 	unsigned int ncolumns;
+	size_t pid_offset;	/* CMD_F_PIDS: offsetof(args, pid) */
+	const struct option *options;	/* CMD_F_PIDS: long options */
 	int (*parse)(void *args, int argc, char **argv);
 	int (*run)(struct ptscope_ctx *ctx, const void *args);
 };
@@ -96,5 +124,30 @@ int arg_pid(const char *cmd, const char *arg, pid_t *pid);
 int arg_addr(const char *cmd, const char *arg, uint64_t *addr);
 int arg_range(const char *cmd, const char *arg, uint64_t *start,
 	      uint64_t *end);
+
+/* --help text of the options main handles, for the commands' help. */
+#define VMA_OPTION_HELP \
+	"  --vma NAME         only the VMAs named NAME in /proc/PID/maps: [heap],\n" \
+	"                     [stack], a file's path or its last component\n"
+#define REPEAT_OPTION_HELP \
+	"  -i, --interval SECONDS  repeat every SECONDS (fractions allowed)\n" \
+	"  -c, --count COUNT  stop after COUNT rounds (with -c alone, every second)\n"
+#define PIDS_HELP \
+	"With several PIDs each is shown in turn (JSON: an array of the objects one\n" \
+	"PID gives); a PID that cannot be read is reported, the others still shown,\n" \
+	"and the exit status is 1.\n"
+
+/* In target.c, for commands with CMD_F_VMA. */
+bool vma_name_matches(const char *name, const char *path, bool deleted);
+int vma_sel_load(struct vma_sel *s, pid_t pid, const char *name);
+void vma_sel_free(struct vma_sel *s);
+bool target_has(const struct ptscope_ctx *ctx, uint64_t addr);
+bool target_next_range(const struct ptscope_ctx *ctx, size_t *i,
+		       uint64_t start, uint64_t end, uint64_t *rs,
+		       uint64_t *re);
+struct pt_vma;
+int target_dump_vmas(struct ptscope_ctx *ctx, pid_t pid,
+		     int (*cb)(const struct pt_vma *v, void *data),
+		     void *data);
 
 #endif /* PTSCOPE_INTERNAL_H */

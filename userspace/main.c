@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "internal.h"
 
@@ -89,15 +90,275 @@ static const struct ptscope_command *find_cmd(const char *name)
 	return NULL;
 }
 
-/* "--help" anywhere before "--" asks for help, whatever else is there. */
-static bool wants_help(int argc, char **argv)
+/*
+ * The first of names among the command's own arguments: anywhere
+ * before "--", but not in the command line a command runs ("ptscope
+ * trace ls --help" runs "ls --help").
+ */
+static const char *find_own_arg(const struct ptscope_command *c, int argc,
+				char **argv, const char *const *names)
 {
+	const char *const *n;
 	int i;
 
-	for (i = 1; i < argc && strcmp(argv[i], "--"); i++)
-		if (!strcmp(argv[i], "--help"))
+	for (i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+		for (n = names; *n; n++)
+			if (!strcmp(argv[i], *n))
+				return argv[i];
+		if (!strcmp(argv[i], "--run") ||
+		    (c->flags & CMD_F_RUNS_CMD && argv[i][0] != '-'))
+			break;
+	}
+	return NULL;
+}
+
+static bool wants_help(const struct ptscope_command *c, int argc,
+		       char **argv)
+{
+	static const char *const help[] = { "--help", NULL };
+
+	return find_own_arg(c, argc, argv, help);
+}
+
+/* A global option after the command: say where it goes. */
+static int misplaced_global(const struct ptscope_command *c, int argc,
+			    char **argv)
+{
+	static const char *const globals[] = { "--json", "-j", NULL };
+	const char *a = find_own_arg(c, argc, argv, globals);
+
+	return a ? usage_bad_option(c->name, a) : 0;
+}
+
+/* ---- several PIDs, -i/-c and --vma: the loop around a command ---- */
+
+struct loop {
+	const char *vma;
+	double interval;	/* seconds between rounds */
+	long count;		/* rounds; 0: until interrupted */
+	pid_t *pids;
+	size_t nr;
+};
+
+/*
+ * Whether argv[*i] is the option -S/--LONG (-SVALUE, --LONG=VALUE or a
+ * separate VALUE): then *val is its value and *i is past it.
+ */
+static int take_opt(const char *cmd, int argc, char **argv, int *i,
+		    char s, const char *lng, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(lng);
+
+	if (s && a[0] == '-' && a[1] == s) {
+		a += 2;
+	} else if (!strncmp(a, "--", 2) && !strncmp(a + 2, lng, n) &&
+		   (a[n + 2] == '=' || !a[n + 2])) {
+		a += n + 2 + (a[n + 2] == '=');
+		if (a[-1] == '=') {
+			*val = a;
+			return 1;
+		}
+	} else {
+		return 0;
+	}
+	if (!*a) {
+		if (*i + 1 >= argc) {
+			usage_error(cmd, "--%s needs a value", lng);
+			return -EINVAL;
+		}
+		a = argv[++*i];
+	}
+	*val = a;
+	return 1;
+}
+
+static int loop_number(const char *cmd, const char *what, const char *arg,
+		       double min, double max, bool whole, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(*v >= min && *v <= max) ||
+	    (whole && *v != (double)(long)*v))
+		return usage_error(cmd, "bad %s '%s'", what, arg);
+	return 0;
+}
+
+/* A long option of the command's own that takes its value separately. */
+static bool takes_value(const struct ptscope_command *c, const char *a)
+{
+	const struct option *o;
+
+	if (strncmp(a, "--", 2) || strchr(a, '='))
+		return false;
+	for (o = c->options; o && o->name; o++)
+		if (o->has_arg == required_argument && !strcmp(a + 2, o->name))
 			return true;
 	return false;
+}
+
+static int add_pid(const char *cmd, const char *arg, struct loop *l)
+{
+	pid_t *p;
+	int err;
+
+	p = realloc(l->pids, (l->nr + 1) * sizeof(*p));
+	if (!p) {
+		fprintf(stderr, "ptscope: out of memory\n");
+		return -ENOMEM;
+	}
+	l->pids = p;
+	err = arg_pid(cmd, arg, &l->pids[l->nr]);
+	if (!err)
+		l->nr++;
+	return err;
+}
+
+/*
+ * Takes the loop's options (and, for CMD_F_PIDS, every PID after the
+ * first) out of argv, so that parse() sees what it always saw.
+ */
+static int take_loop_args(const struct ptscope_command *c, int *argcp,
+			  char **argv, struct loop *l)
+{
+	int argc = *argcp, i, out = 1, r;
+	const char *v;
+	double d;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		r = 0;
+		if (c->flags & CMD_F_VMA) {
+			r = take_opt(c->name, argc, argv, &i, 0, "vma", &v);
+			if (r > 0)
+				l->vma = v;
+		}
+		if (!r && c->flags & CMD_F_REPEAT) {
+			r = take_opt(c->name, argc, argv, &i, 'i', "interval", &v);
+			if (r > 0 && loop_number(c->name, "interval", v, 0.01,
+						 86400, false, &l->interval))
+				return -EINVAL;
+			if (!r) {
+				r = take_opt(c->name, argc, argv, &i, 'c', "count",
+					     &v);
+				if (r > 0 && loop_number(c->name, "count", v, 1,
+							 1e9, true, &d))
+					return -EINVAL;
+				if (r > 0)
+					l->count = (long)d;
+			}
+		}
+		if (r < 0)
+			return r;
+		if (r)
+			continue;
+		if (c->flags & CMD_F_PIDS && argv[i][0] != '-') {
+			if (add_pid(c->name, argv[i], l))
+				return -EINVAL;
+			if (l->nr > 1)
+				continue;
+		}
+		argv[out++] = argv[i];
+		if (takes_value(c, argv[i]) && i + 1 < argc)
+			argv[out++] = argv[++i];
+	}
+	while (i < argc)
+		argv[out++] = argv[i++];
+	argv[out] = NULL;
+	*argcp = out;
+	if (l->count && !l->interval)
+		l->interval = 1;	/* as free -c does */
+	return 0;
+}
+
+static void sleep_for(double seconds)
+{
+	struct timespec ts = {
+		.tv_sec = (time_t)seconds,
+		.tv_nsec = (long)((seconds - (double)(time_t)seconds) * 1e9),
+	};
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Text: which process the next block is about, as pmap heads its own. */
+static void show_pid_heading(struct out *o, pid_t pid, bool first)
+{
+	char path[32], comm[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		comm[strcspn(comm, "\n")] = '\0';
+		fclose(f);
+	}
+	fprintf(o->f, "%s==> pid %d%s%s%s <==\n", first ? "" : "\n", (int)pid,
+		*comm ? " (" : "", comm, *comm ? ")" : "");
+}
+
+/* One run for one PID: 0, or -errno after printing why. */
+static int run_one(const struct ptscope_command *c, struct ptscope_ctx *ctx,
+		   void *args, const struct loop *l, pid_t pid)
+{
+	struct vma_sel sel;
+	int err;
+
+	if (c->flags & CMD_F_PIDS && l->nr)
+		*(pid_t *)((char *)args + c->pid_offset) = pid;
+	if (!l->vma)
+		return c->run(ctx, args);
+	err = vma_sel_load(&sel, pid, l->vma);
+	if (err)
+		return err;
+	ctx->vmas = &sel;
+	err = c->run(ctx, args);
+	ctx->vmas = NULL;
+	vma_sel_free(&sel);
+	return err;
+}
+
+/*
+ * Every PID, every round.  A PID that fails is reported and skipped and
+ * the others still run; the exit status then says 1.  JSON: one PID
+ * gives the command's object, as ever; several give an array of them;
+ * each round is one such document, on lines of its own.
+ */
+static int run_loop(const struct ptscope_command *c, struct ptscope_ctx *ctx,
+		    void *args, const struct loop *l)
+{
+	size_t nr = l->nr ? l->nr : 1, i;
+	struct out *o = ctx->out;
+	bool failed = false;
+	long round;
+
+	for (round = 0; ; round++) {
+		if (o->json && nr > 1)
+			out_arr_open(o, NULL);
+		for (i = 0; i < nr; i++) {
+			if (!o->json && nr > 1)
+				show_pid_heading(o, l->pids[i],
+						 !round && !i);
+			else if (!o->json && round && !i)
+				out_blank(o);
+			if (run_one(c, ctx, args, l, l->nr ? l->pids[i] : 0))
+				failed = true;
+			fflush(o->f);
+		}
+		if (o->json && nr > 1)
+			out_arr_close(o);
+		fflush(o->f);
+		if (!l->interval || (l->count && round + 1 >= l->count))
+			break;
+		sleep_for(l->interval);
+	}
+	return failed ? -EIO : 0;
 }
 
 static int parse_args(const struct ptscope_command *c, void *args, int argc,
@@ -142,6 +403,7 @@ static int finish_output(struct out *out, int code)
 static int run_cmd(const struct ptscope_command *c, struct ptscope_ctx *ctx,
 		   int argc, char **argv)
 {
+	struct loop l = { 0 };
 	struct nl_ctx nl;
 	void *args;
 	int code;
@@ -151,7 +413,9 @@ static int run_cmd(const struct ptscope_command *c, struct ptscope_ctx *ctx,
 		fprintf(stderr, "ptscope: out of memory\n");
 		return EXIT_RUNTIME;
 	}
-	if (parse_args(c, args, argc, argv)) {
+	if (misplaced_global(c, argc, argv) ||
+	    take_loop_args(c, &argc, argv, &l) ||
+	    parse_args(c, args, argc, argv)) {
 		code = EXIT_USAGE;
 		goto out_free;
 	}
@@ -161,12 +425,16 @@ static int run_cmd(const struct ptscope_command *c, struct ptscope_ctx *ctx,
 			goto out_free;
 		ctx->nl = &nl;
 	}
-	code = c->run(ctx, args) ? EXIT_RUNTIME : EXIT_OK;
+	ctx->exit_status = -1;
+	code = run_loop(c, ctx, args, &l) ? EXIT_RUNTIME : EXIT_OK;
+	if (ctx->exit_status >= 0)
+		code = ctx->exit_status;
 	code = finish_output(ctx->out, code);
 	if (ctx->nl)
 		nl_close(ctx->nl);
 	ctx->nl = NULL;
 out_free:
+	free(l.pids);
 	free(args);
 	return code;
 }
@@ -187,7 +455,7 @@ static int take_table_opts(const struct ptscope_command *c, int *argc,
 		a = argv[i];
 		n = 1;
 		if (!strcmp(a, "--") || !strcmp(a, "--run") ||
-		    ((c->flags & CMD_F_CMDLINE) && a[0] != '-'))
+		    ((c->flags & CMD_F_RUNS_CMD) && a[0] != '-'))
 			break;
 		if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
 			if (i + 1 >= *argc)
@@ -346,7 +614,7 @@ int main(int argc, char **argv)
 			argv[0]);
 		return EXIT_USAGE;
 	}
-	if (wants_help(argc, argv)) {
+	if (wants_help(c, argc, argv)) {
 		print_cmd_help(c);
 		return EXIT_OK;
 	}

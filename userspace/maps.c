@@ -61,6 +61,8 @@ static const struct out_col maps_cols[] = {
 	{ "swap", "SWAP", 5, false, 0, "swapped-out pages" },
 	{ "cow_ro", "COW", 5, false, OUT_COL_HIDE, "read-only pages of a writable private mapping" },
 	{ "zero", "ZERO", 5, false, OUT_COL_HIDE, "pages mapping the zero page" },
+	{ "uss_bytes", "USS", 5, false, OUT_COL_HIDE, "pages only this process maps (smaps' Private_*)" },
+	{ "pss_bytes", "PSS", 5, false, OUT_COL_HIDE, "proportional set size (smaps' Pss)" },
 	{ "pt", "PT", 5, false, 0, "page tables covering the VMA (in the total: VmPTE's)" },
 	{ "path", "PATH", 0, true, OUT_COL_WRAP, "the mapped file or [heap], [stack]..." },
 };
@@ -68,6 +70,7 @@ static const struct out_col maps_cols[] = {
 struct maps_totals {
 	uint64_t vmas, size, leaves[__PTSCOPE_LEVEL_CNT];
 	uint64_t swap, dirty, accessed, cow, zero, rss_pages;
+	struct pt_stats share;	/* PRIVATE_* .. PSS summed */
 };
 
 /* --tree: each VMA's text row, to hang its leaf ranges under. */
@@ -77,6 +80,7 @@ struct maps_tree_vma {
 };
 
 struct maps_state {
+	const struct ptscope_ctx *ctx;
 	struct out *out;
 	struct pt_join join;
 	struct maps_totals t;
@@ -150,6 +154,7 @@ static void show_vma_counts(struct out *o, const struct pt_vma *v)
 	show_pages(o, "cow_ro", NULL, s[PTSCOPE_STAT_COW]);
 	show_pages(o, "zero", NULL, s[PTSCOPE_STAT_ZERO]);
 	show_size(o, "rss_bytes", NULL, pt_vma_rss_pages(v) * PT_PAGE_SIZE);
+	show_share(o, &v->st, false);
 	out_obj_open(o, "pt_pages", NULL);
 	for (i = 0; i < ARRAY_SIZE(pt_page_keys); i++) {
 		show_u64(o, pt_page_keys[i], NULL,
@@ -164,7 +169,9 @@ static void show_null_counts(struct out *o)
 {
 	static const char *const keys[] = {
 		"present_4k", "present_2m", "present_1g", "swap", "dirty",
-		"accessed", "cow_ro", "zero", "rss_bytes", "pt_pages",
+		"accessed", "cow_ro", "zero", "rss_bytes", "uss_bytes",
+		"pss_bytes", "private_clean", "private_dirty", "shared_clean",
+		"shared_dirty", "pt_pages",
 	};
 	unsigned int i;
 
@@ -178,6 +185,8 @@ static int maps_extra_cb(const struct proc_maps_entry *e, void *data)
 	struct maps_state *m = data;
 	struct out *o = m->out;
 
+	if (!target_has(m->ctx, e->start))
+		return 0;
 	out_row_open(o);
 	show_maps_addr(o, "start", e->start);
 	show_maps_addr(o, "end", e->end);
@@ -205,6 +214,7 @@ static void add_totals(struct maps_totals *t, const struct pt_vma *v)
 	t->cow += s[PTSCOPE_STAT_COW];
 	t->zero += s[PTSCOPE_STAT_ZERO];
 	t->rss_pages += pt_vma_rss_pages(v);
+	pt_share_sum(&t->share, &v->st);
 }
 
 static int maps_tree_note(struct maps_state *m, const struct pt_vma *v)
@@ -311,6 +321,7 @@ static void show_totals(struct out *o, const struct maps_totals *t,
 	show_pages(o, "cow_ro", NULL, t->cow);
 	show_pages(o, "zero", NULL, t->zero);
 	show_size(o, "rss_bytes", NULL, t->rss_pages * PT_PAGE_SIZE);
+	show_share(o, &t->share, false);
 	out_obj_open(o, "pt_pages", NULL);
 	for (i = 0; i < ARRAY_SIZE(pt_page_keys); i++)
 		show_u64(o, pt_page_keys[i], NULL,
@@ -353,7 +364,7 @@ static void show_status(struct out *o, const struct proc_status *st)
 static int maps_run(struct ptscope_ctx *ctx, const void *args)
 {
 	const struct maps_args *a = args;
-	struct maps_state m = { .out = ctx->out };
+	struct maps_state m = { .ctx = ctx, .out = ctx->out };
 	struct out *o = ctx->out;
 	struct proc_status st;
 	struct pt_summary s;
@@ -381,7 +392,7 @@ static int maps_run(struct ptscope_ctx *ctx, const void *args)
 	} else {
 		out_table_open(o, "vmas", maps_cols, ARRAY_SIZE(maps_cols));
 	}
-	err = pt_dump_vmas(ctx->nl, a->pid, 0, 0, maps_vma_cb, &m);
+	err = target_dump_vmas(ctx, a->pid, maps_vma_cb, &m);
 	if (!err)
 		err = pt_join_finish(&m.join);
 	if (!err && m.vmas)
@@ -419,16 +430,25 @@ static int maps_run(struct ptscope_ctx *ctx, const void *args)
 
 const struct ptscope_command cmd_maps = {
 	.name = "maps",
-	.synopsis = "PID",
+	.synopsis = "PID... [--vma NAME] [-i SECONDS] [-c COUNT]",
 	.summary = "/proc/PID/maps with each VMA's page-table contents",
 	.help = "One row per VMA: the /proc/PID/maps columns, then present 4K, 2M and 1G\n"
 		"leaves, RSS, swapped, dirty, copy-on-write and zero-page pages, and the\n"
 		"page-table pages covering the VMA; then totals and the memory lines of\n"
-		"/proc/PID/status.\n",
-	.flags = CMD_F_NETLINK | CMD_F_TREE,
+		"/proc/PID/status.  Columns USS and PSS (-o +USS,PSS) are smaps' figures;\n"
+		"JSON also gives the private/shared clean/dirty page counts.\n"
+		"\n"
+		"Options:\n"
+		VMA_OPTION_HELP
+		REPEAT_OPTION_HELP
+		"\n"
+		PIDS_HELP,
+	.flags = CMD_F_NETLINK | CMD_F_PIDS | CMD_F_REPEAT | CMD_F_VMA |
+		 CMD_F_TREE,
 	.args_size = sizeof(struct maps_args),
 	.columns = maps_cols,
 	.ncolumns = ARRAY_SIZE(maps_cols),
+	.pid_offset = offsetof(struct maps_args, pid),
 	.parse = maps_parse,
 	.run = maps_run,
 };

@@ -105,12 +105,58 @@ static void print_errno_hint(int err)
 	}
 }
 
+/* The request's own PTSCOPE_A_PID (still in sbuf), or 0. */
+static unsigned int request_pid(const struct nl_ctx *nl)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->sbuf;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == PTSCOPE_A_PID &&
+		    mnl_attr_get_payload_len(a) == sizeof(uint32_t))
+			return mnl_attr_get_u32(a);
+	return 0;
+}
+
+/*
+ * The pid an error is about: the module points its extack at the
+ * request's PTSCOPE_A_PID when the target was refused.  A dump's error
+ * carries no such pointer on 6.1; then "no such process" and "not
+ * permitted" are taken to be about the request's pid, the only process
+ * a request names at its top level.  0 when the error is about
+ * something else.
+ */
+static unsigned int refused_pid(const struct nl_ctx *nl, int err,
+				const struct nlattr **tb)
+{
+	const struct nlmsghdr *req = (const struct nlmsghdr *)nl->sbuf;
+	const struct nlattr *a;
+	uint32_t off;
+
+	if (!tb[NLMSGERR_ATTR_OFFS])
+		return err == -ESRCH || err == -EPERM || err == -EACCES ?
+		       request_pid(nl) : 0;
+	off = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+	if (off < sizeof(*req) || off > req->nlmsg_len ||
+	    req->nlmsg_len - off < MNL_ATTR_HDRLEN + sizeof(uint32_t))
+		return 0;
+	a = (const struct nlattr *)(nl->sbuf + off);
+	if (mnl_attr_get_type(a) != PTSCOPE_A_PID ||
+	    mnl_attr_get_payload_len(a) != sizeof(uint32_t))
+		return 0;
+	return mnl_attr_get_u32(a);
+}
+
 /*
  * The one place kernel errors become messages.  The extack text is
- * printed verbatim: it was written for the user by the module.
+ * printed verbatim: it was written for the user by the module; when it
+ * is about the target, the pid is named after it, on the same line.
  */
-static int report(int err, const struct nlattr **tb, bool quiet)
+static int report(const struct nl_ctx *nl, int err, const struct nlattr **tb,
+		  bool quiet)
 {
+	unsigned int pid;
+
 	const char *msg = tb[NLMSGERR_ATTR_MSG] ?
 		mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]) : NULL;
 
@@ -123,7 +169,12 @@ static int report(int err, const struct nlattr **tb, bool quiet)
 	}
 	if (quiet)
 		return err;
-	if (msg && *msg)
+	pid = refused_pid(nl, err, tb);
+	if (pid && err == -ESRCH && msg && !strcmp(msg, "no such pid"))
+		fprintf(stderr, "ptscope: no such process: %u\n", pid);
+	else if (pid && msg && *msg)
+		fprintf(stderr, "ptscope: %s: pid %u\n", msg, pid);
+	else if (msg && *msg)
 		fprintf(stderr, "ptscope: %s\n", msg);
 	else if (tb[NLMSGERR_ATTR_MISS_TYPE])
 		fprintf(stderr, "ptscope: the module wants attribute %u, which this tool did not send; check that the tool and module versions match\n",
@@ -148,7 +199,8 @@ static int parse_extack(const struct nlmsghdr *nlh, size_t off,
 	return 0;
 }
 
-static int handle_error(const struct nlmsghdr *nlh, bool quiet)
+static int handle_error(const struct nl_ctx *nl, const struct nlmsghdr *nlh,
+			bool quiet)
 {
 	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
@@ -163,11 +215,12 @@ static int handle_error(const struct nlmsghdr *nlh, bool quiet)
 	    e->msg.nlmsg_len >= sizeof(e->msg))
 		off = MNL_ALIGN(off + e->msg.nlmsg_len - sizeof(e->msg));
 	parse_extack(nlh, off, tb);
-	return report(e->error, tb, quiet);
+	return report(nl, e->error, tb, quiet);
 }
 
 /* A dump ends with NLMSG_DONE, which carries the dump's own error. */
-static int handle_done(const struct nlmsghdr *nlh, bool quiet)
+static int handle_done(const struct nl_ctx *nl, const struct nlmsghdr *nlh,
+		       bool quiet)
 {
 	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	int err;
@@ -176,7 +229,7 @@ static int handle_done(const struct nlmsghdr *nlh, bool quiet)
 		return 0;
 	memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
 	parse_extack(nlh, sizeof(int), tb);
-	return report(err, tb, quiet);
+	return report(nl, err, tb, quiet);
 }
 
 struct exchange {
@@ -195,10 +248,10 @@ static int process_one(struct nl_ctx *nl, const struct nlmsghdr *nlh,
 		return 0;
 	case NLMSG_ERROR:
 		x->done = true;
-		return handle_error(nlh, x->quiet);
+		return handle_error(nl, nlh, x->quiet);
 	case NLMSG_DONE:
 		x->done = true;
-		return handle_done(nlh, x->quiet);
+		return handle_done(nl, nlh, x->quiet);
 	case NLMSG_OVERRUN:
 		x->done = true;
 		fprintf(stderr, "ptscope: netlink overrun; run the command again\n");

@@ -238,7 +238,51 @@ int pt_parse_stats(const struct nlattr *nest, struct pt_stats *st)
 	for (i = PTSCOPE_STAT_LEAVES_PTE; i <= PTSCOPE_STAT_MAX; i++)
 		if (tb[i])
 			st->v[i] = mnl_attr_get_u64(tb[i]);
+	st->have_share = tb[PTSCOPE_STAT_PSS] != NULL;
 	return 0;
+}
+
+static const struct {
+	unsigned int stat;
+	const char *key;
+} share_keys[] = {
+	{ PTSCOPE_STAT_PRIVATE_CLEAN, "private_clean" },
+	{ PTSCOPE_STAT_PRIVATE_DIRTY, "private_dirty" },
+	{ PTSCOPE_STAT_SHARED_CLEAN, "shared_clean" },
+	{ PTSCOPE_STAT_SHARED_DIRTY, "shared_dirty" },
+};
+
+void pt_share_sum(struct pt_stats *to, const struct pt_stats *from)
+{
+	unsigned int i;
+
+	for (i = PTSCOPE_STAT_PRIVATE_CLEAN; i <= PTSCOPE_STAT_PSS; i++)
+		to->v[i] += from->v[i];
+	to->have_share = from->have_share;
+}
+
+void show_share(struct out *o, const struct pt_stats *st, bool labels)
+{
+	const uint64_t *v = st->v;
+	unsigned int i;
+
+	if (!st->have_share) {
+		show_null(o, "uss_bytes", labels ? "USS" : NULL);
+		show_null(o, "pss_bytes", labels ? "PSS" : NULL);
+		for (i = 0; i < sizeof(share_keys) / sizeof(share_keys[0]); i++)
+			show_null(o, share_keys[i].key, NULL);
+		return;
+	}
+	/* USS: the pages only this process maps, smaps' Private_*. */
+	show_size(o, "uss_bytes", labels ? "USS" : NULL,
+		  (v[PTSCOPE_STAT_PRIVATE_CLEAN] +
+		   v[PTSCOPE_STAT_PRIVATE_DIRTY]) * PT_PAGE_SIZE);
+	show_size(o, "pss_bytes", labels ? "PSS" : NULL,
+		  v[PTSCOPE_STAT_PSS] >> PTSCOPE_PSS_SHIFT);
+	if (!o->json)
+		return;
+	for (i = 0; i < sizeof(share_keys) / sizeof(share_keys[0]); i++)
+		show_u64(o, share_keys[i].key, NULL, v[share_keys[i].stat]);
 }
 
 static const enum mnl_attr_data_type vma_policy[PTSCOPE_VMA_MAX + 1] = {

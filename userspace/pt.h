@@ -74,6 +74,7 @@ struct pt_info {
 
 struct pt_stats {
 	uint64_t v[PTSCOPE_STAT_MAX + 1];	/* PTSCOPE_STAT_*, base pages */
+	bool have_share;	/* the module sent PRIVATE_* .. PSS */
 };
 
 struct pt_vma {
@@ -111,6 +112,15 @@ int pt_parse_pages(const struct nlattr *a, pt_range_cb cb, void *data);
  * PFN maps such as [vvar] (no struct page to count).
  */
 uint64_t pt_vma_rss_pages(const struct pt_vma *v);
+
+/*
+ * smaps' private/shared split and PSS (PTSCOPE_STAT_PRIVATE_CLEAN ..
+ * PTSCOPE_STAT_PSS): pt_share_sum() adds them up, show_share() prints
+ * uss_bytes and pss_bytes (labelled "USS", "PSS" when labels) and the
+ * four page counts, JSON-only; null when the module did not send them.
+ */
+void pt_share_sum(struct pt_stats *to, const struct pt_stats *from);
+void show_share(struct out *o, const struct pt_stats *st, bool labels);
 
 /* ---- requests ---- */
 int pt_get_info(struct nl_ctx *nl, struct pt_info *info);

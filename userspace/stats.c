@@ -416,13 +416,17 @@ static int run_command(struct ptscope_ctx *ctx, const struct stats_args *a)
 		/* Stop at exec, so that the new mm is watched from its start. */
 		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
 		execvp(a->run[0], a->run);
+		err = errno;
 		fprintf(stderr, "ptscope: cannot run '%s': %s\n", a->run[0],
-			strerror(errno));
-		_exit(127);
+			strerror(err));
+		/* As a shell says it: 127 not found, 126 not runnable. */
+		_exit(err == ENOENT ? 127 : 126);
 	}
 	if (waitpid(child, &status, 0) < 0 || !WIFSTOPPED(status)) {
-		if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		if (WIFEXITED(status) && WEXITSTATUS(status) >= 126) {
+			ctx->exit_status = WEXITSTATUS(status);
 			return -ENOENT;
+		}
 		fprintf(stderr, "ptscope: the command did not start\n");
 		return -ECHILD;
 	}
@@ -445,6 +449,11 @@ static int run_command(struct ptscope_ctx *ctx, const struct stats_args *a)
 	undo_stats(ctx->nl, &su);
 	if (err)
 		return err;
+	/* The command's own status, as a shell would give it. */
+	if (WIFEXITED(status))
+		ctx->exit_status = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		ctx->exit_status = 128 + WTERMSIG(status);
 	stats_figures(&s, true, &f);
 	show_totals(ctx->out, a->run, child,
 		    (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
@@ -564,7 +573,8 @@ const struct ptscope_command cmd_stats = {
 	.summary = "TLB-flush and page-fault statistics, live, like vmstat",
 	.help = "  -i, --interval SECONDS  time between rows (default 1; fractions allowed)\n"
 		"  -c, --count COUNT       stop after COUNT rows (default: until interrupted)\n"
-		"      --run COMMAND...    run COMMAND and print its totals, like perf stat\n"
+		"      --run COMMAND...    run COMMAND and print its totals, like perf stat;\n"
+		"                          exit with COMMAND's status (as 'ptscope trace')\n"
 		"\n"
 		"Without PID the counts are system-wide.  The first row holds totals, the\n"
 		"others per-second rates.  With --json, one JSON object per line and row.\n"
@@ -588,8 +598,11 @@ const struct ptscope_command cmd_trace = {
 	.synopsis = "[--] COMMAND [ARGS...]",
 	.summary = "run a command and print its fault and TLB totals",
 	.help = "The same as 'ptscope stats --run COMMAND': the command is stopped at exec,\n"
-		"watched, then resumed; its totals are printed when it exits.\n",
-	.flags = CMD_F_NETLINK | CMD_F_CMDLINE,
+		"watched, then resumed; its totals are printed when it exits.  Everything\n"
+		"after COMMAND is COMMAND's own ('ptscope trace ls --help' runs 'ls --help').\n"
+		"Exit status: COMMAND's, or 128+N if signal N ended it (as a shell gives\n"
+		"it); 127 if COMMAND was not found, 126 if it could not be run.\n",
+	.flags = CMD_F_NETLINK | CMD_F_RUNS_CMD,
 	.args_size = sizeof(struct stats_args),
 	.parse = trace_parse,
 	.run = stats_run,

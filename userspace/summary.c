@@ -313,6 +313,7 @@ static void show_walk(struct out *o, const struct pt_walk_kinds *k,
 	show_size(o, "pfnmap_bytes", "PFN maps", k->pfnmap * PT_PAGE_SIZE);
 	show_size(o, "shared_bytes", "mapped twice+", k->shared * PT_PAGE_SIZE);
 	show_size(o, "swap_bytes", "swapped", k->swap * PT_PAGE_SIZE);
+	show_share(o, &s->st, true);
 	show_size(o, "pt_bytes", "page tables", s->counted_bytes);
 	out_obj_close(o);
 	out_obj_open(o, "tables", "page-table pages");
@@ -396,16 +397,22 @@ static int summary_run(struct ptscope_ctx *ctx, const void *args)
 
 const struct ptscope_command cmd_summary = {
 	.name = "summary",
-	.synopsis = "PID",
+	.synopsis = "PID... [-i SECONDS] [-c COUNT]",
 	.summary = "VSZ and RSS from /proc/PID/status beside the page-level truth",
 	.help = "Sets VmSize, VmRSS, RssAnon, RssFile, RssShmem, VmSwap and VmPTE beside\n"
 		"what the page-table walk counted, and explains every difference: the\n"
 		"zero page, hugetlb and PFN maps are mapped but not RSS, counters are\n"
-		"batched, file pages are shared.  VmSize and VmPTE should match exactly.\n",
-	.flags = CMD_F_NETLINK,
+		"batched, file pages are shared.  VmSize and VmPTE should match exactly.\n"
+		"\n"
+		"Options:\n"
+		REPEAT_OPTION_HELP
+		"\n"
+		PIDS_HELP,
+	.flags = CMD_F_NETLINK | CMD_F_PIDS | CMD_F_REPEAT,
 	.args_size = sizeof(struct summary_args),
 	.columns = row_cols,
 	.ncolumns = ARRAY_SIZE(row_cols),
+	.pid_offset = offsetof(struct summary_args, pid),
 	.parse = summary_parse,
 	.run = summary_run,
 };

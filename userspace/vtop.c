@@ -313,6 +313,16 @@ static int vtop_run(struct ptscope_ctx *ctx, const void *args)
 		fprintf(stderr, "ptscope: the module sent no vtop reply; check that the tool and module versions match\n");
 		return -EPROTO;
 	}
+	/*
+	 * Outside every VMA there is no table to show: text says so in one
+	 * line and fails, as a lookup of nothing should.  JSON keeps its
+	 * object (stop "no_vma"), which is the answer a program asked for.
+	 */
+	if (v.stop == PTSCOPE_VTOP_STOP_NO_VMA && !ctx->out->json) {
+		fprintf(stderr, "ptscope: vtop: 0x%" PRIx64 " is in no VMA of pid %d (not mapped: an access raises SIGSEGV); 'ptscope maps %d' lists them\n",
+			v.addr, (int)a->pid, (int)a->pid);
+		return -EFAULT;
+	}
 	show_vtop(ctx->out, a->pid, &info, &v);
 	return 0;
 }
@@ -325,7 +335,9 @@ const struct ptscope_command cmd_vtop = {
 		"as 0x7f0000000000+4K.  For each level the walk passes through it prints\n"
 		"the index ADDR selects, the entry's own physical address, the raw entry\n"
 		"and its decoded flags; then the physical address, or where and why the\n"
-		"walk stopped.  Physical addresses and raw entries need CAP_SYS_ADMIN.\n",
+		"walk stopped.  Physical addresses and raw entries need CAP_SYS_ADMIN.\n"
+		"An address in no VMA is an error (exit 1); with --json it is the object\n"
+		"with \"stop\": \"no_vma\" and exit 0.\n",
 	.flags = CMD_F_NETLINK,
 	.args_size = sizeof(struct vtop_args),
 	.columns = level_cols,

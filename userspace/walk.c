@@ -258,6 +258,8 @@ static int walk_run(struct ptscope_ctx *ctx, const void *args)
 	struct walk_state w = { .out = ctx->out, .args = a };
 	struct pt_info info;
 	uint32_t flags = 0;
+	uint64_t rs, re;
+	size_t i = 0;
 	int err;
 
 	err = pt_get_info(ctx->nl, &info);
@@ -279,8 +281,9 @@ static int walk_run(struct ptscope_ctx *ctx, const void *args)
 	if (a->states & (1U << PTSCOPE_STATE_NONE))
 		flags |= PTSCOPE_RF(HOLES);
 
-	err = pt_dump_ranges(ctx->nl, a->pid, a->start, a->end, flags,
-			     walk_range_cb, &w);
+	while (!err && target_next_range(ctx, &i, a->start, a->end, &rs, &re))
+		err = pt_dump_ranges(ctx->nl, a->pid, rs, re, flags,
+				     walk_range_cb, &w);
 	if (!err)
 		walk_start(&w);
 	if (!w.started)
@@ -294,7 +297,7 @@ static int walk_run(struct ptscope_ctx *ctx, const void *args)
 
 const struct ptscope_command cmd_walk = {
 	.name = "walk",
-	.synopsis = "PID [--range START-END] [--pages] [--level pte|pmd|pud] [--state STATE]",
+	.synopsis = "PID... [--vma NAME] [--range START-END] [--pages] [--level pte|pmd|pud] [--state STATE]",
 	.summary = "list the leaf entries of a process's page tables, ptdump-style",
 	.help = "Options:\n"
 		"  --range START-END  only this part of the address space (or START+SIZE)\n"
@@ -306,11 +309,17 @@ const struct ptscope_command cmd_walk = {
 		"                     inside VMAs, shown only when asked for)\n"
 		"\n"
 		"Runs of entries with the same level, state and flags are merged into one\n"
-		"range.  PFNs, swap offsets and raw entries need CAP_SYS_ADMIN.\n",
-	.flags = CMD_F_NETLINK,
+		"range.  PFNs, swap offsets and raw entries need CAP_SYS_ADMIN.\n"
+		"\n"
+		VMA_OPTION_HELP
+		"\n"
+		PIDS_HELP,
+	.flags = CMD_F_NETLINK | CMD_F_PIDS | CMD_F_VMA,
 	.args_size = sizeof(struct walk_args),
 	.columns = walk_cols,
 	.ncolumns = ARRAY_SIZE(walk_cols),
+	.pid_offset = offsetof(struct walk_args, pid),
+	.options = walk_options,
 	.parse = walk_parse,
 	.run = walk_run,
 };

@@ -201,10 +201,31 @@ enum ptscope_stat_attr {
 	PTSCOPE_STAT_TABLES_PMD,
 	PTSCOPE_STAT_TABLES_PUD,
 	PTSCOPE_STAT_TABLES_P4D,
+	/*
+	 * Private and shared pages as /proc/PID/smaps counts them
+	 * (Private_Clean, Private_Dirty, Shared_Clean, Shared_Dirty): normal
+	 * pages only (not the zero page, PFN maps or hugetlb), a page being
+	 * private when its folio has one reference or its mapcount is below
+	 * 2, dirty when its entry or its folio is.  USS is the two private
+	 * counts.
+	 */
+	PTSCOPE_STAT_PRIVATE_CLEAN,
+	PTSCOPE_STAT_PRIVATE_DIRTY,
+	PTSCOPE_STAT_SHARED_CLEAN,
+	PTSCOPE_STAT_SHARED_DIRTY,
+	/*
+	 * smaps' Pss in its own fixed point: bytes << PTSCOPE_PSS_SHIFT,
+	 * summed page by page with each page's PAGE_SIZE << PTSCOPE_PSS_SHIFT
+	 * divided by its mapcount, so that (v >> PTSCOPE_PSS_SHIFT) >> 10 is
+	 * smaps' "Pss:" in kB exactly.
+	 */
+	PTSCOPE_STAT_PSS,
 
 	__PTSCOPE_STAT_CNT,
 	PTSCOPE_STAT_MAX = __PTSCOPE_STAT_CNT - 1
 };
+
+#define PTSCOPE_PSS_SHIFT	12	/* fs/proc/task_mmu.c's PSS_SHIFT */
 
 /* PTSCOPE_A_SUMMARY: one process's page-table memory and leaves. */
 enum ptscope_summary_attr {

@@ -185,20 +185,54 @@ int pt_read_smaps(pid_t pid, struct pt_vma **out)
 			cur->hugetlb += val;
 		else if (!strcmp(key, "KernelPageSize"))
 			cur->kernel_page_kb = val;
+		else if (!strcmp(key, "Pss"))
+			cur->pss = val;
+		else if (!strcmp(key, "Private_Clean"))
+			cur->private_clean = val;
+		else if (!strcmp(key, "Private_Dirty"))
+			cur->private_dirty = val;
+		else if (!strcmp(key, "Shared_Clean"))
+			cur->shared_clean = val;
+		else if (!strcmp(key, "Shared_Dirty"))
+			cur->shared_dirty = val;
 	}
 	fclose(f);
 	*out = v;
 	return n;
 }
 
+bool pt_smaps_share_same(const struct pt_vma *a, int na,
+			 const struct pt_vma *b, int nb)
+{
+	int i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (a[i].start != b[i].start || a[i].pss != b[i].pss ||
+		    a[i].private_clean != b[i].private_clean ||
+		    a[i].private_dirty != b[i].private_dirty ||
+		    a[i].shared_clean != b[i].shared_clean ||
+		    a[i].shared_dirty != b[i].shared_dirty)
+			return false;
+	return true;
+}
+
 long pt_status_field(pid_t pid, const char *field)
 {
-	char path[64], line[256];
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	return pt_file_field(path, field);
+}
+
+long pt_file_field(const char *path, const char *field)
+{
+	char line[256];
 	size_t len = strlen(field);
 	long val = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;

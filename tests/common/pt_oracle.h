@@ -52,11 +52,18 @@ struct pt_vma {
 	char name[256];
 	/* From smaps, in kB. */
 	unsigned long rss, swap, anon_huge, hugetlb, kernel_page_kb;
+	unsigned long pss, private_clean, private_dirty, shared_clean;
+	unsigned long shared_dirty;
 	bool vm_softdirty;		/* VmFlags has "sd" */
 };
 
 /* Parses /proc/PID/smaps; *out is malloc()ed.  Returns the count or -errno. */
 int pt_read_smaps(pid_t pid, struct pt_vma **out);
+/* Whether two smaps reads agree on every VMA's Private_*, Shared_*, Pss. */
+bool pt_smaps_share_same(const struct pt_vma *a, int na,
+			 const struct pt_vma *b, int nb);
+/* The first number of the "Name: value" line of a /proc file; -1 if none. */
+long pt_file_field(const char *path, const char *field);
 /*
  * The first number of a "Name:   value ..." field of /proc/PID/status
  * (for Uid: the real uid); -1 if missing.

@@ -69,5 +69,18 @@ fi
 	sh -c 'echo "BUG: ptscope runner self-test" >/dev/kmsg' >/dev/null 2>&1
 expect_eq "a BUG report in the log fails the run" 125 "$?"
 
+# --add of a static ELF: ldd finds no libraries, which is no failure.
+out=$("$vm" -q --no-build --kernel "$kernel" --add /bin/busybox:/mnt/busybox \
+	-- /mnt/busybox echo static 2>/dev/null)
+rc=$?
+expect_eq "--add of a static ELF runs" "0 static" "$rc $out"
+# Every failure of the runner says why, on stderr.
+err=$("$vm" -q --no-build --kernel /nonexistent/vmlinuz -- true 2>&1 >/dev/null)
+rc=$?
+if [ "$rc" -ne 0 ] && [ -n "$err" ]; then
+	ok "a missing kernel fails with a message ($rc: $err)"
+else
+	ko "a missing kernel: exit $rc, message '$err'"
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -212,6 +212,38 @@ static void layout_thp(void)
 }
 
 /* Read faults in a MADV_HUGEPAGE region map the huge zero page. */
+/*
+ * A THP shared with a forked child (stage 1: both map it by one pmd, so
+ * every page is mapped twice), then the child writes one page (stage 2:
+ * the child's pmd is split into ptes and that page copied, so the parent
+ * maps one page of the folio alone): PSS and private/shared per page.
+ */
+static void layout_thpfork(void)
+{
+	char *p = map_anon(8 * MB, PROT_READ | PROT_WRITE, 0);
+	char *a = (char *)(((unsigned long)p + 2 * MB - 1) & ~(2 * MB - 1));
+	pid_t child;
+
+	if (madvise(a, 2 * MB, MADV_HUGEPAGE))
+		pt_ready(1, pids, npids, regions, nregions, "nothp");
+	touch(a, 2 * MB, PG, 1);
+	child = fork();
+	if (!child) {
+		raise(SIGSTOP);
+		touch(a + 5 * PG, PG, PG, 9);
+		raise(SIGSTOP);
+		for (;;)
+			pause();
+	}
+	stop_child(child);
+	pids[npids++] = child;
+	add_region("thp", a, 2 * MB);
+	pt_ready(1, pids, npids, regions, nregions, NULL);
+	kill(child, SIGCONT);
+	stop_child(child);
+	pt_ready(2, pids, npids, regions, nregions, NULL);
+}
+
 static void layout_thpzero(void)
 {
 	char *p = map_anon(8 * MB, PROT_READ | PROT_WRITE, 0);
@@ -355,6 +387,7 @@ static const struct {
 	{ "file", layout_file },
 	{ "thp", layout_thp },
 	{ "thpzero", layout_thpzero },
+	{ "thpfork", layout_thpfork },
 	{ "hugetlb", layout_hugetlb },
 	{ "hugetlb1g", layout_hugetlb1g },
 	{ "pageout", layout_pageout },

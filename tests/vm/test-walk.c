@@ -651,6 +651,94 @@ static void check_packed(const char *tag, const struct pt_scenario *s,
 	pt_nl_close(&nl);
 }
 
+static const struct pt_vma *smaps_at(const struct pt_vma *v, int n,
+				     unsigned long start)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].start == start)
+			return &v[i];
+	return NULL;
+}
+
+/*
+ * The vmas file's private/shared split and PSS (the per-leaf path of the
+ * walk) against smaps' Private_Clean, Private_Dirty, Shared_Clean,
+ * Shared_Dirty and Pss, VMA by VMA, exactly.  Writeback can clean a
+ * page between two reads, so a round counts only when smaps read the
+ * same before and after the module's view.
+ */
+static void check_share(const char *tag, pid_t pid)
+{
+	struct pt_vma *a = NULL, *b = NULL;
+	char sel[32], *buf = NULL, *line, *save;
+	unsigned long start = 0, end, uss = 0, pss = 0;
+	int na, nb, round, bad = 0, seen = 0;
+
+	snprintf(sel, sizeof(sel), "%d\n", pid);
+	for (round = 0; round < 5; round++) {
+		free(a);
+		free(b);
+		free(buf);
+		na = pt_read_smaps(pid, &a);
+		buf = pt_proc_query("vmas", sel);
+		nb = pt_read_smaps(pid, &b);
+		if (na < 0 || nb < 0 || !buf) {
+			pt_fail("%s/share/%s: pid %d unreadable", tag, who, pid);
+			goto out;
+		}
+		if (pt_smaps_share_same(a, na, b, nb))
+			break;
+	}
+	if (round == 5) {
+		pt_skip("%s/share/%s: pid %d: smaps kept changing (writeback?)",
+			tag, who, pid);
+		goto out;
+	}
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		unsigned long pc, pd, sc, sd, p;
+		const struct pt_vma *v;
+
+		if (line[0] != ' ') {
+			if (sscanf(line, "%lx-%lx", &start, &end) != 2)
+				start = 0;
+			continue;
+		}
+		if (sscanf(line, "    private_clean=%luK private_dirty=%luK shared_clean=%luK shared_dirty=%luK pss=%luK",
+			   &pc, &pd, &sc, &sd, &p) != 5)
+			continue;
+		seen++;
+		v = smaps_at(a, na, start);
+		if (!v || v->private_clean != pc || v->private_dirty != pd ||
+		    v->shared_clean != sc || v->shared_dirty != sd ||
+		    v->pss != p) {
+			printf("  pid %d vma %lx %s: module private %lu+%lu shared %lu+%lu pss %lu kB; smaps %lu+%lu %lu+%lu %lu kB\n",
+			       pid, start, v ? v->name : "?", pc, pd, sc, sd, p,
+			       v ? v->private_clean : 0,
+			       v ? v->private_dirty : 0,
+			       v ? v->shared_clean : 0,
+			       v ? v->shared_dirty : 0, v ? v->pss : 0);
+			bad++;
+		}
+		uss += pc + pd;
+		pss += p;
+	}
+	if (!seen)
+		bad++;
+	if (bad)
+		pt_fail("%s/share/%s: pid %d: %d VMAs differ from smaps' Private_*, Shared_* and Pss",
+			tag, who, pid, bad);
+	else
+		pt_pass("%s/share/%s: pid %d: %d VMAs: USS %lu kB, PSS %lu kB, private/shared clean/dirty all equal smaps'",
+			tag, who, pid, seen, uss, pss);
+out:
+	free(buf);
+	free(a);
+	free(b);
+}
+
 /* The per-VMA view lists exactly the VMAs of maps, with smaps' Swap. */
 static void check_vmas(const char *tag, pid_t pid)
 {
@@ -1114,6 +1202,7 @@ static void run_layout(const char *name)
 			check_vmpte(tag, s.pids[i]);
 			check_ranges(tag, s.pids[i]);
 			check_vmas(tag, s.pids[i]);
+			check_share(tag, s.pids[i]);
 			check_packed(tag, &s, s.pids[i]);
 		}
 		check_known(name, &s, tag);
@@ -1254,7 +1343,7 @@ static void check_procfs_contract(pid_t other_user_pid)
 static const char * const all_layouts[] = {
 	"everyother", "mmap100", "readonly", "protnone", "zero", "cow",
 	"shared", "file", "thp", "thpzero", "hugetlb", "hugetlb1g", "pageout",
-	"mlock", "softdirty", "reserve", "threads",
+	"mlock", "softdirty", "reserve", "threads", "thpfork",
 };
 
 static void run_all(int argc, char **argv, pid_t other_user_pid)
