@@ -44,13 +44,15 @@ else
 fi
 
 out=$(ptscope trace -- sh -c 'exit 3')
-if echo "$out" | grep -q 'exit status: *3'; then
-	pass "trace: the command's exit status is reported"
+rc=$?
+if echo "$out" | grep -q 'exit status: *3' && [ $rc -eq 3 ]; then
+	pass "trace: the command's exit status is reported, and is trace's own"
 else
-	fail "trace: exit status not reported"
+	fail "trace: exit status not reported or not passed on (exit $rc)"
 fi
 ptscope trace -- /no/such/program 2>/dev/null
-if [ $? -eq 1 ]; then pass "trace: a missing command is an error"; else fail "trace: missing command"; fi
+rc=$?
+if [ $rc -eq 127 ]; then pass "trace: a missing command exits 127, as in a shell"; else fail "trace: missing command: exit $rc"; fi
 
 lines=$(ptscope --json stats -i 0.2 -c 3)
 n=$(echo "$lines" | grep -c '^{.*}$')
