@@ -71,8 +71,9 @@ for layout in everyother mmap100 readonly protnone zero cow shared file \
 			   "walk $lpid --pages --range 0x$laddr+64K" \
 			   "walk $lpid --state none,present,swap,protnone" \
 			   "compare $lpid" "summary $lpid" "vtop $lpid 0x$laddr" \
-			   "vtop $lpid 0" "info" "free" "free -h" "free --top 3" \
-			   "free -b" "stats $lpid -c 1" "maps -b $lpid"; do
+			   "info" "free" "free -h" "free --top 3" "free -b" \
+			   "stats $lpid -c 1" "maps -b $lpid" "maps $lpid $lpid" \
+			   "maps $lpid --vma [stack]"; do
 			check_width "$layout/$env/$cmd" env $env ptscope $cmd
 		done
 	done
