@@ -154,19 +154,21 @@ if [ "$debug" = 1 ]; then
 		scripts/vm -q --kernel "$tree/arch/x86/boot/bzImage" --kdir "$tree" \
 			--timeout 5400 "$@"
 	}
+	# Two guests at a time, as in make check; the longest first.
 	for l in $levels; do
-		run_stage "debug VM suite, $series, $l-level" dvm --levels "$l" -- \
+		vm_stage "debug VM suite, $series, $l-level" dvm --levels "$l" -- \
 			env PTSCOPE_TEST_TIMEOUT=1200 leakcheck.sh run-suite.sh "$@"
 	done
-	run_stage "debug reliability (stress, unload, fuzz), $series" dvm -- \
+	vm_stage "debug reliability (stress, unload, fuzz), $series" dvm -- \
 		env PTSCOPE_TEST_TIMEOUT=1800 leakcheck.sh \
 		run-suite.sh --run "${reliability[@]}"
-	run_stage "debug walker suite as uid 1000, $series" dvm --levels 4 --user -- \
+	vm_stage "debug walker suite as uid 1000, $series" dvm --levels 4 --user -- \
 		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh walk privilege
 	# The race windows, widened by a test build's delay points: KASAN
 	# and lockdep are the oracles of the memory-safety cases.
-	run_stage "debug race tests (test build), $series" dvm --test-hooks -- \
+	vm_stage "debug race tests (test build), $series" dvm --test-hooks -- \
 		env PTSCOPE_TEST_TIMEOUT=1200 run-suite.sh test-race
+	run_vm_stages
 	finish
 	exit
 fi
