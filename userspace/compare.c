@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "internal.h"
 #include "pt.h"
@@ -262,6 +263,34 @@ static void show_compare_totals(struct out *o, const struct compare_state *cs)
 	out_obj_close(o);
 }
 
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22	/* Linux 5.14 */
+#endif
+
+/*
+ * Maps every page of this program's own readable file mappings (libc and
+ * the other libraries) before the walk.  A file page the target maps is
+ * "shared" once a second process maps it; without this, the first call
+ * of a library function between the walk and the smaps read would make
+ * some of the target's library pages shared in smaps but not in the walk.
+ * Best effort: a failure only brings that difference back.
+ */
+static void map_own_file_pages(void)
+{
+	unsigned long lo, hi, ino;
+	char line[512], perms[5];
+	FILE *f;
+
+	f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %4s %*s %*s %lu", &lo, &hi, perms,
+			   &ino) == 4 && ino && perms[0] == 'r')
+			madvise((void *)lo, hi - lo, MADV_POPULATE_READ);
+	fclose(f);
+}
+
 static int compare_run(struct ptscope_ctx *ctx, const void *args)
 {
 	const struct compare_args *a = args;
@@ -274,6 +303,7 @@ static int compare_run(struct ptscope_ctx *ctx, const void *args)
 	err = pt_get_summary(ctx->nl, a->pid, &s);
 	if (err)
 		return err;
+	map_own_file_pages();
 	err = proc_smaps_open(&cs.smaps, a->pid);
 	if (err) {
 		fprintf(stderr, "ptscope: cannot read /proc/%d/smaps: %s\n",

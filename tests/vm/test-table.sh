@@ -19,7 +19,10 @@ levels=$(ptscope --json info | sed -n 's/.*"paging_levels":\([0-9]*\).*/\1/p')
 
 # Starts "layout NAME", waits for its READY line; sets lpid and laddr.
 start_layout() {
-	layout "$1" >$tmp/ready 2>&1 &
+	# Emptied here, not by the background job's redirection: the loop
+	# below could otherwise read the last layout's READY line first.
+	: >$tmp/ready
+	layout "$1" >>$tmp/ready 2>&1 &
 	lbg=$!
 	i=0
 	lpid=
