@@ -72,10 +72,40 @@ static void print_usage(FILE *f)
 		"See ptscope(1).\n");
 }
 
+/*
+ * "Usage: ptscope [--json] NAME SYNOPSIS", wrapped to 80 columns between
+ * the synopsis's bracketed groups, continuation lines under its start.
+ */
+static void print_usage_line(const struct ptscope_command *c)
+{
+	const char *p = c->synopsis, *w;
+	int indent, col, depth, len;
+
+	indent = printf("Usage: ptscope [--json] %s", c->name);
+	col = indent;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		/* One group: up to a space outside brackets. */
+		for (w = p, depth = 0; *w && (*w != ' ' || depth); w++)
+			depth += (*w == '[') - (*w == ']');
+		len = (int)(w - p);
+		if (col > indent && col + 1 + len > 80) {
+			printf("\n%*s", indent, "");
+			col = indent;
+		}
+		col += printf(" %.*s", len, p);
+		p = w;
+	}
+	putchar('\n');
+}
+
 static void print_cmd_help(const struct ptscope_command *c)
 {
-	printf("Usage: ptscope [--json] %s%s%s\n\n%s\n", c->name,
-	       *c->synopsis ? " " : "", c->synopsis, c->summary);
+	print_usage_line(c);
+	printf("\n%s\n", c->summary);
 	if (c->help)
 		printf("\n%s", c->help);
 }
