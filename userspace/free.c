@@ -346,7 +346,7 @@ static int free_run(struct ptscope_ctx *ctx, const void *args)
 
 const struct ptscope_command cmd_free = {
 	.name = "free",
-	.synopsis = "[-b|-k|-m|-g|-h] [--top N] [-i SECONDS] [-c COUNT]",
+	.synopsis = "[-b|-k|-m|-g|-h] [--top N] [-i|-s SECONDS] [-c COUNT]",
 	.summary = "free(1)'s summary with the system's page-table memory",
 	.help = "Options:\n"
 		"  -b, -k, -m, -g  show bytes, KiB (default), MiB or GiB\n"

@@ -268,6 +268,10 @@ static int take_loop_args(const struct ptscope_command *c, int *argcp,
 		}
 		if (!r && c->flags & CMD_F_REPEAT) {
 			r = take_opt(c->name, argc, argv, &i, 'i', "interval", &v);
+			/* free's own spelling: free -s N, --seconds N */
+			if (!r && !strcmp(c->name, "free"))
+				r = take_opt(c->name, argc, argv, &i, 's',
+					     "seconds", &v);
 			if (r > 0 && loop_number(c->name, "interval", v, 0.01,
 						 86400, false, &l->interval))
 				return -EINVAL;

@@ -1364,7 +1364,7 @@ static void check_cli_plumbing(void)
 	const char *err;
 	size_t at, i, stacks = 0;
 	struct pt_vma *sm = NULL;
-	int n;
+	int n, k;
 	FILE *f;
 
 	/* vtop of a mapped address: the table and its result line. */
@@ -1405,11 +1405,14 @@ static void check_cli_plumbing(void)
 	       "plumbing/vma: 'maps --vma [stack]' lists the stack only (%zu rows)",
 	       rows ? json_len(rows) : 0);
 	json_free(j);
-	/* -c 3 -i 0.05: three documents. */
-	if (!cli_run(&r, true, "ptscope --json free -c 3 -i 0.05")) {
+	/* -c 3 -i 0.05 (and free's own -s): three documents. */
+	for (k = 0; k < 2; k++) {
+		const char *opt = k ? "-s" : "-i";
 		char *line, *save;
 		size_t bad = 0;
 
+		if (cli_run(&r, true, "ptscope --json free -c 3 %s 0.05", opt))
+			continue;
 		/* free's object is one line. */
 		i = 0;
 		for (line = strtok_r(r.out, "\n", &save); line;
@@ -1419,8 +1422,8 @@ static void check_cli_plumbing(void)
 			json_free(j);
 		}
 		EXPECT(r.status == 0 && i == 3 && !bad,
-		       "plumbing/count: 'free -c 3' printed %zu JSON documents (%zu bad)",
-		       i, bad);
+		       "plumbing/count%s: 'free -c 3 %s 0.05' printed %zu JSON documents (%zu bad)",
+		       opt, opt, i, bad);
 		cli_free(&r);
 	}
 	f = fopen("/tmp/plumbing.sh", "w");
