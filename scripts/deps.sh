@@ -19,11 +19,12 @@ export DEBIAN_FRONTEND=noninteractive
 # (scripts/debug-kernel).  debhelper..lintian build and check the Debian
 # packages, and debootstrap and e2fsprogs make the real Debian system
 # they are installed in (make check-install, scripts/debian-image).
-# procps gives the VM tests the real free and pmap to compare with.
+# procps gives the VM tests the real free and pmap to compare with;
+# groff-base checks the man page (make style).
 base_pkgs="gcc make libc6-dev libmnl-dev libsmartcols-dev procps pkg-config \
 dwarves kmod xz-utils zstd qemu-system-x86 busybox-static cpio perl sparse \
 linux-source-6.12 linux-source-6.1 bc bison flex libelf-dev libssl-dev \
-debootstrap e2fsprogs dpkg-dev debhelper dh-dkms lintian"
+debootstrap e2fsprogs dpkg-dev debhelper dh-dkms lintian groff-base"
 
 need_update=0
 [ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' 2>/dev/null | head -n 1)" ] ||

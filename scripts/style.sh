@@ -1,7 +1,8 @@
 #!/bin/bash
 # style.sh - the module's quality bar: checkpatch (strict) clean, and a
 # W=1 build with sparse (C=1) free of warnings on every installed Debian
-# kernel, and on the kernels of the sid and trixie chroots (scripts/deps.sh).
+# kernel, and on the kernels of the sid and trixie chroots (scripts/deps.sh);
+# and a man page groff reads without a warning.
 # Prints PASS/FAIL lines and "N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -95,6 +96,17 @@ for suite in sid trixie; do
 			scripts/chroot "$suite"
 	done
 done
+
+# The man page: every groff warning (-ww) is a fault, as a raw control
+# character or a misspelt macro would otherwise print silently wrong.
+if out=$(groff -man -ww -z userspace/ptscope.1 2>&1) && [ -z "$out" ]; then
+	echo "PASS: groff -man -ww, userspace/ptscope.1"
+	pass=$((pass + 1))
+else
+	echo "$out"
+	echo "FAIL: groff -man -ww, userspace/ptscope.1"
+	fail=$((fail + 1))
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
