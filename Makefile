@@ -42,13 +42,27 @@ TEST_LDLIBS := -lpthread
 # Guest programs: each tests/{vm,scenarios,demos,bench,stress,fuzz}/*.c is
 # one program,
 # linked with the shared helpers in tests/common/.
-GUEST_DIR := build/guest/bin
+GUEST_DIR := $(if $(filter arm64,$(ARCH)),build/arm64/guest/bin,build/guest/bin)
 TEST_COMMON := $(wildcard tests/common/*.c)
 TEST_HDRS := $(wildcard tests/common/*.h) module/uapi/ptscope.h
 GUEST_DIRS := tests/vm tests/scenarios tests/demos tests/bench tests/stress \
 	      tests/fuzz
 GUEST_SRCS := $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.c))
 GUEST_BINS := $(addprefix $(GUEST_DIR)/,$(notdir $(GUEST_SRCS:.c=)))
+
+# Cross-building for arm64: `make ARCH=arm64 guest` (scripts/vm --arch
+# arm64 runs it in the trixie chroot, which has the arm64 libraries)
+# builds the tool and the guest programs under build/arm64/.  The module
+# needs nothing here: Debian's arm64 headers set ARCH and CROSS_COMPILE
+# themselves.  procps' free and pmap are the host's amd64 binaries, so an
+# arm64 guest goes without them (test-table skips what needs them).
+TOOL_MAKE_ARGS :=
+ifeq ($(ARCH),arm64)
+CROSS_COMPILE ?= aarch64-linux-gnu-
+CC := $(CROSS_COMPILE)gcc-$(or $(CROSS_GCC_VERSION),14)
+TOOL_MAKE_ARGS := CC=$(CC) OUT=$(CURDIR)/build/arm64/userspace \
+	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config"
+endif
 
 KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
 # Helper modules the race tests load (tests/modules/NAME/), built beside
@@ -70,7 +84,7 @@ module:
 	cp ptscope.ko module/ptscope.ko
 
 tool:
-	$(MAKE) -C userspace
+	$(MAKE) -C userspace $(TOOL_MAKE_ARGS)
 
 # Build ptscope.ko for KDIR in a separate tree, KMOD_OUT, so that modules
 # for several kernels can coexist.  Warnings are errors here: this is the
@@ -93,7 +107,7 @@ kmod:
 
 # procps' free and pmap, the oracles of test-table.sh, with their
 # libraries (scripts/vm copies them); busybox's own free stays "free".
-GUEST_PROCPS := $(GUEST_DIR)/procps-free $(GUEST_DIR)/procps-pmap
+GUEST_PROCPS := $(if $(filter arm64,$(ARCH)),,$(GUEST_DIR)/procps-free $(GUEST_DIR)/procps-pmap)
 
 guest-progs: $(GUEST_BINS) $(GUEST_PROCPS)
 
