@@ -16,6 +16,8 @@
 #   make dkms-uninstall  remove the module from DKMS and /usr/src
 #   make check-install   build the Debian packages and test them in a real
 #                        Debian 12 system under QEMU
+#   make check-arm64     what works on arm64 so far: the cross-build, and
+#                        arm64 guests booting 6.12 and 7.2 at 4 and 5 levels
 #   make style           checkpatch, W=1 and sparse on the module
 
 # The one version: module/internal.h's.  The tool, dkms.conf (filled in
@@ -70,13 +72,13 @@ KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
 TEST_MODS := $(wildcard tests/modules/*)
 
 .PHONY: all module tool guest guest-progs kmod check check-host check-vm \
-	check-debug check-install demo bench install install-module install-tool \
+	check-debug check-install check-arm64 demo bench install install-module install-tool \
 	uninstall dkms-src dkms-install dkms-uninstall style clean help
 
 all: module tool
 
 help:
-	@sed -n '3,20s/^# \{0,1\}//p' Makefile
+	@sed -n '3,22s/^# \{0,1\}//p' Makefile
 
 module:
 	@test -d "$(KDIR)" || { echo "ptscope: no kernel build tree; install headers (scripts/deps.sh) or set KDIR=" >&2; exit 1; }
@@ -137,6 +139,9 @@ check-debug:
 
 check-install:
 	@tests/install/check-install.sh
+
+check-arm64:
+	@tests/check-arm64.sh
 
 demo:
 	@scripts/demo.sh $(DEMO)
