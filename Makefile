@@ -56,8 +56,7 @@ GUEST_BINS := $(addprefix $(GUEST_DIR)/,$(notdir $(GUEST_SRCS:.c=)))
 # arm64 runs it in the trixie chroot, which has the arm64 libraries)
 # builds the tool and the guest programs under build/arm64/.  The module
 # needs nothing here: Debian's arm64 headers set ARCH and CROSS_COMPILE
-# themselves.  procps' free and pmap are the host's amd64 binaries, so an
-# arm64 guest goes without them (test-table skips what needs them).
+# themselves.
 TOOL_MAKE_ARGS :=
 ifeq ($(ARCH),arm64)
 CROSS_COMPILE ?= aarch64-linux-gnu-
@@ -109,11 +108,13 @@ kmod:
 
 # procps' free and pmap, the oracles of test-table.sh, with their
 # libraries (scripts/vm copies them); busybox's own free stays "free".
-GUEST_PROCPS := $(if $(filter arm64,$(ARCH)),,$(GUEST_DIR)/procps-free $(GUEST_DIR)/procps-pmap)
+# arm64's are unpacked in the trixie chroot by scripts/deps.sh.
+GUEST_PROCPS := $(GUEST_DIR)/procps-free $(GUEST_DIR)/procps-pmap
+PROCPS_BIN := $(if $(filter arm64,$(ARCH)),/opt/ptscope-arm64/usr/bin,/usr/bin)
 
 guest-progs: $(GUEST_BINS) $(GUEST_PROCPS)
 
-$(GUEST_DIR)/procps-%: /usr/bin/%
+$(GUEST_DIR)/procps-%: $(PROCPS_BIN)/%
 	@mkdir -p $(GUEST_DIR)
 	cp -p $< $@
 

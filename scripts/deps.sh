@@ -233,15 +233,16 @@ add_arm64() {
 	fi
 }
 
-# unpack_in SUITE PACKAGE:ARCH...: unpack the candidate version of each
-# package into the chroot's root with dpkg-deb -x, once per version (a
-# stamp in /var/lib/ptscope-unpacked says which), outside dpkg's
+# unpack_in SUITE DIR PACKAGE:ARCH...: unpack the candidate version of
+# each package into DIR of the chroot with dpkg-deb -x, once per version
+# (a stamp in /var/lib/ptscope-unpacked says which), outside dpkg's
 # bookkeeping.  Only for what apt cannot install: trixie's arm64 headers
 # depend on gcc-14:arm64, which conflicts with the amd64 cross compiler
-# (sid's depend on gcc-16-for-host, which apt can install).
+# (sid's depend on gcc-16-for-host, which apt can install), and
+# procps:arm64 would replace the chroot's own procps.
 unpack_in() {
-	suite=$1
-	shift
+	suite=$1 dest=$2
+	shift 2
 	root=$("$chroot_tool" "$suite" --path)
 	for p in "$@"; do
 		ver=$("$chroot_tool" "$suite" apt-cache show --no-all-versions "$p" 2>/dev/null |
@@ -259,15 +260,19 @@ unpack_in() {
 			cd "$tmp"
 			apt-get -q download "$1=$2" >/dev/null 2>&1 ||
 				apt-get -q download "$1=$2"
-			dpkg-deb -x ./*.deb /
+			mkdir -p "$4"
+			dpkg-deb -x ./*.deb "$4"
 			cd /
 			rm -rf "$tmp"
 			mkdir -p "${3%/*}"
-			touch "$3"' sh "$p" "$ver" "$stamp"
+			touch "$3"' sh "$p" "$ver" "$stamp" "$dest"
 	done
 }
 
 arm64_libs="libc6-dev:arm64 libmnl-dev:arm64 libsmartcols-dev:arm64 busybox-static:arm64"
+# procps' free and pmap for arm64 guests (test-table's oracles), beside
+# the chroot's own: unpacked into /opt/ptscope-arm64, their libraries
+# (libproc2-0 and what it needs) installed by apt.
 
 add_arm64 trixie
 varm_trixie=$(resolve_in trixie '6\.12\.[0-9]+\+deb13-arm64')
@@ -278,9 +283,10 @@ fi
 # The arm64 headers' architecture-independent parts: the common headers
 # and kbuild (Multi-Arch: foreign, so the amd64 one serves).
 # shellcheck disable=SC2086
-install_in trixie gcc-14-aarch64-linux-gnu pkgconf $arm64_libs \
+install_in trixie gcc-14-aarch64-linux-gnu pkgconf $arm64_libs libproc2-0:arm64 \
 	"linux-headers-${varm_trixie%-arm64}-common" "linux-kbuild-${varm_trixie%-arm64}"
-unpack_in trixie "linux-headers-$varm_trixie:arm64" "linux-image-$varm_trixie-unsigned:arm64"
+unpack_in trixie / "linux-headers-$varm_trixie:arm64" "linux-image-$varm_trixie-unsigned:arm64"
+unpack_in trixie /opt/ptscope-arm64 procps:arm64
 # The image's postinst would have run depmod; scripts/vm reads modules.dep.
 if [ ! -e "$("$chroot_tool" trixie --path)/usr/lib/modules/$varm_trixie/modules.dep" ]; then
 	"$chroot_tool" trixie depmod "$varm_trixie"
