@@ -302,5 +302,23 @@ fi
 install_in sid gcc-16-aarch64-linux-gnu $arm64_libs "linux-headers-$varm_sid:arm64" \
 	"linux-binary-$varm_sid:arm64" "linux-modules-$varm_sid:arm64"
 
+# No arm64 kernel gets a /usr/lib/modules/RELEASE/build link: what lists
+# the chroots' kernels by those links (scripts/style.sh) builds for amd64,
+# and the module is not ported to arm64 yet.  scripts/vm --arch arm64
+# builds against /usr/src/linux-headers-RELEASE instead.  trixie's was
+# unpacked by hand, so it goes; sid's belongs to its package, so dpkg
+# diverts it (and an upgrade's) aside.
+hide_build_link() { # SUITE RELEASE
+	link=/usr/lib/modules/$2/build
+	if [ "$1" = trixie ]; then
+		rm -f "$("$chroot_tool" trixie --path)$link"
+	else
+		"$chroot_tool" "$1" dpkg-divert --quiet --local --rename \
+			--divert "$link.ptscope-arm64" --add "$link"
+	fi
+}
+hide_build_link trixie "$varm_trixie"
+hide_build_link sid "$varm_sid"
+
 echo "ptscope: all dependencies present (kernels $v61, $v612, sid $vsid, trixie $vtrixie;" \
 	"arm64: trixie $varm_trixie, sid $varm_sid)"
