@@ -22,7 +22,7 @@ export DEBIAN_FRONTEND=noninteractive
 # procps gives the VM tests the real free and pmap to compare with;
 # groff-base checks the man page (make style).
 base_pkgs="gcc make libc6-dev libmnl-dev libsmartcols-dev procps pkg-config \
-dwarves kmod xz-utils zstd qemu-system-x86 busybox-static cpio perl sparse \
+dwarves kmod xz-utils zstd qemu-system-x86 qemu-system-arm busybox-static cpio perl sparse \
 linux-source-6.12 linux-source-6.1 bc bison flex libelf-dev libssl-dev \
 debootstrap e2fsprogs dpkg-dev debhelper dh-dkms lintian groff-base"
 
@@ -155,13 +155,24 @@ make_chroot() {
 		echo "ptscope: cannot resolve a linux-headers-$regex package with apt-cache in $dir" >&2
 		exit 1
 	fi
-	pkgs=$(echo "$*" | sed "s/@/$resolved/g")
+	# shellcheck disable=SC2046
+	install_in "$suite" $(echo "$*" | sed "s/@/$resolved/g")
+}
+
+# install_in SUITE PACKAGES...: apt-get install those of PACKAGES (NAME or
+# NAME:ARCH) that are not installed in the chroot of SUITE.
+install_in() {
+	suite=$1
+	shift
 	# One dpkg-query for all of them: each chroot call costs a fork or two.
-	# shellcheck disable=SC2016,SC2086
-	have=$("$chroot_tool" "$suite" dpkg-query -W -f '${Package} ${Status}\n' $pkgs 2>/dev/null |
+	# Each installed package is listed as NAME and as NAME:ARCH, so that
+	# either way of asking finds it.
+	# shellcheck disable=SC2016
+	have=$("$chroot_tool" "$suite" dpkg-query -W \
+		-f '${Package} ${Status}\n${Package}:${Architecture} ${Status}\n' "$@" 2>/dev/null |
 		sed -n 's/ install ok installed$//p')
 	missing=""
-	for p in $pkgs; do
+	for p in "$@"; do
 		echo "$have" | grep -qx "$p" || missing="$missing $p"
 	done
 	if [ -n "$missing" ]; then
@@ -201,4 +212,114 @@ done
 make_chroot trixie '6\.12\.[0-9]+\+deb13-amd64' "$build_pkgs linux-headers-@"
 vtrixie=$resolved
 
-echo "ptscope: all dependencies present (kernels $v61, $v612, sid $vsid, trixie $vtrixie)"
+# --- arm64: cross toolchains, headers, kernels and libraries -------------
+#
+# arm64 guests boot under qemu-system-aarch64 (host: qemu-system-arm)
+# with -kernel, so they need no firmware.  Everything for arm64 is
+# cross-built in the chroots, from their arm64 architecture: the tool
+# and the guest programs in trixie's (gcc-14; libc6-dev, libmnl-dev and
+# libsmartcols-dev for arm64, busybox-static for the guest's shell), the
+# module in the chroot whose headers match the kernel.  Each chroot also
+# keeps its arm64 kernel where scripts/vm --arch arm64 boots it from:
+# trixie's 6.12 (/boot/vmlinuz-RELEASE, /usr/lib/modules/RELEASE) and
+# sid's 7.2 (linux-binary: /usr/lib/modules/RELEASE/vmlinuz).
+
+# add_arm64 SUITE: make arm64 a foreign architecture of the chroot, once,
+# and refresh its lists then.
+add_arm64() {
+	if ! "$chroot_tool" "$1" dpkg --print-foreign-architectures | grep -qx arm64; then
+		echo "ptscope: adding the arm64 architecture to the $1 chroot"
+		"$chroot_tool" "$1" dpkg --add-architecture arm64
+		"$chroot_tool" "$1" --apt update
+	fi
+}
+
+# unpack_in SUITE DIR PACKAGE:ARCH...: unpack the candidate version of
+# each package into DIR of the chroot with dpkg-deb -x, once per version
+# (a stamp in /var/lib/ptscope-unpacked says which), outside dpkg's
+# bookkeeping.  Only for what apt cannot install: trixie's arm64 headers
+# depend on gcc-14:arm64, which conflicts with the amd64 cross compiler
+# (sid's depend on gcc-16-for-host, which apt can install), and
+# procps:arm64 would replace the chroot's own procps.
+unpack_in() {
+	suite=$1 dest=$2
+	shift 2
+	root=$("$chroot_tool" "$suite" --path)
+	for p in "$@"; do
+		ver=$("$chroot_tool" "$suite" apt-cache show --no-all-versions "$p" 2>/dev/null |
+			sed -n 's/^Version: //p' | head -n 1)
+		if [ -z "$ver" ]; then
+			echo "ptscope: no package $p in the $suite chroot's lists" >&2
+			exit 1
+		fi
+		stamp=/var/lib/ptscope-unpacked/${p%%:*}_$ver
+		[ -e "$root$stamp" ] && continue
+		echo "ptscope: unpacking $p $ver in the $suite chroot"
+		# shellcheck disable=SC2016
+		"$chroot_tool" "$suite" sh -euc '
+			tmp=$(mktemp -d)
+			cd "$tmp"
+			apt-get -q download "$1=$2" >/dev/null 2>&1 ||
+				apt-get -q download "$1=$2"
+			mkdir -p "$4"
+			dpkg-deb -x ./*.deb "$4"
+			cd /
+			rm -rf "$tmp"
+			mkdir -p "${3%/*}"
+			touch "$3"' sh "$p" "$ver" "$stamp" "$dest"
+	done
+}
+
+arm64_libs="libc6-dev:arm64 libmnl-dev:arm64 libsmartcols-dev:arm64 busybox-static:arm64"
+# procps' free and pmap for arm64 guests (test-table's oracles), beside
+# the chroot's own: unpacked into /opt/ptscope-arm64, their libraries
+# (libproc2-0 and what it needs) installed by apt.
+
+add_arm64 trixie
+varm_trixie=$(resolve_in trixie '6\.12\.[0-9]+\+deb13-arm64')
+if [ -z "$varm_trixie" ]; then
+	echo "ptscope: cannot resolve a linux-headers-6.12.*+deb13-arm64 package in the trixie chroot" >&2
+	exit 1
+fi
+# The arm64 headers' architecture-independent parts: the common headers
+# and kbuild (Multi-Arch: foreign, so the amd64 one serves).
+# shellcheck disable=SC2086
+install_in trixie gcc-14-aarch64-linux-gnu pkgconf $arm64_libs libproc2-0:arm64 \
+	"linux-headers-${varm_trixie%-arm64}-common" "linux-kbuild-${varm_trixie%-arm64}"
+unpack_in trixie / "linux-headers-$varm_trixie:arm64" "linux-image-$varm_trixie-unsigned:arm64"
+unpack_in trixie /opt/ptscope-arm64 procps:arm64
+# The image's postinst would have run depmod; scripts/vm reads modules.dep.
+if [ ! -e "$("$chroot_tool" trixie --path)/usr/lib/modules/$varm_trixie/modules.dep" ]; then
+	"$chroot_tool" trixie depmod "$varm_trixie"
+fi
+
+add_arm64 sid
+varm_sid=$(resolve_in sid '7\.2\.[0-9]+\+deb[0-9]+-arm64')
+if [ -z "$varm_sid" ]; then
+	echo "ptscope: cannot resolve a linux-headers-7.2.*-arm64 package in the sid chroot" >&2
+	exit 1
+fi
+# shellcheck disable=SC2086
+install_in sid gcc-16-aarch64-linux-gnu $arm64_libs "linux-headers-$varm_sid:arm64" \
+	"linux-binary-$varm_sid:arm64" "linux-modules-$varm_sid:arm64"
+
+# No arm64 kernel gets a /usr/lib/modules/RELEASE/build link: what lists
+# the chroots' kernels by those links (scripts/style.sh) builds for amd64,
+# and the module is not ported to arm64 yet.  scripts/vm --arch arm64
+# builds against /usr/src/linux-headers-RELEASE instead.  trixie's was
+# unpacked by hand, so it goes; sid's belongs to its package, so dpkg
+# diverts it (and an upgrade's) aside.
+hide_build_link() { # SUITE RELEASE
+	link=/usr/lib/modules/$2/build
+	if [ "$1" = trixie ]; then
+		rm -f "$("$chroot_tool" trixie --path)$link"
+	else
+		"$chroot_tool" "$1" dpkg-divert --quiet --local --rename \
+			--divert "$link.ptscope-arm64" --add "$link"
+	fi
+}
+hide_build_link trixie "$varm_trixie"
+hide_build_link sid "$varm_sid"
+
+echo "ptscope: all dependencies present (kernels $v61, $v612, sid $vsid, trixie $vtrixie;" \
+	"arm64: trixie $varm_trixie, sid $varm_sid)"
