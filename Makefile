@@ -50,7 +50,8 @@ GUEST_DIRS := tests/vm tests/scenarios tests/demos tests/bench tests/stress \
 GUEST_SRCS := $(foreach d,$(GUEST_DIRS),$(wildcard $(d)/*.c))
 GUEST_BINS := $(addprefix $(GUEST_DIR)/,$(notdir $(GUEST_SRCS:.c=)))
 
-KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
+KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h \
+	     module/arch/*.c module/arch/*.h)
 # Helper modules the race tests load (tests/modules/NAME/), built beside
 # ptscope.ko for the same kernel; never part of the product.
 TEST_MODS := $(wildcard tests/modules/*)
@@ -78,7 +79,7 @@ tool:
 # the delay points of module/testhook.h (scripts/vm --test-hooks).
 kmod:
 	@test -n "$(KMOD_OUT)" || { echo "ptscope: make kmod needs KMOD_OUT=DIR" >&2; exit 2; }
-	@mkdir -p $(KMOD_OUT)/module/uapi
+	@mkdir -p $(KMOD_OUT)/module/uapi $(KMOD_OUT)/module/arch
 	@for f in $(KMOD_SRCS); do \
 		cmp -s $$f $(KMOD_OUT)/$$f || cp -p $$f $(KMOD_OUT)/$$f; \
 	done

@@ -18,6 +18,7 @@
 #include <linux/string.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
 #include "walk_internal.h"
@@ -158,7 +159,7 @@ int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
 		run_key = key;
 		fast = run && cow_excl && pte_write(pte);
 		if (fast)
-			run_key = pte_val(pte) & ~PTE_PFN_MASK;
+			run_key = pte_val(pte) & ~PTSCOPE_ARCH_PFN_MASK;
 	}
 	return 0;
 }

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
 #include "walk_internal.h"
@@ -66,7 +67,7 @@ int ptscope_mm_summary(struct mm_struct *mm, bool show_pfn,
 	ret = ptscope_walk_init(&w, mm, &ptscope_summary_ops, s, show_pfn);
 	if (ret)
 		return ret;
-	ret = ptscope_walk_range(&w, 0, TASK_SIZE_MAX);
+	ret = ptscope_walk_range(&w, 0, ptscope_arch_user_top());
 	if (ret >= 0) {
 		ret = 0;
 		*t = w.mm_tables;

@@ -16,6 +16,7 @@
 #include <linux/string.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
 #include "walk_internal.h"
@@ -154,7 +155,7 @@ void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
 		 * Then key is the entry's bits outside the frame: see above.
 		 * Dirty too, or smaps' dirty would need the folio's flag.
 		 */
-		fast = cow_excl && (pte_val(pte) & _PAGE_PRESENT) &&
+		fast = cow_excl && ptscope_arch_val_present(pte_val(pte)) &&
 		       pte_write(pte) && pte_dirty(pte);
 		if (run && (flags != run_flags || state != run_state)) {
 			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,

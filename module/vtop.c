@@ -20,6 +20,7 @@
 #include <asm/io.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
 #include "walk_internal.h"
@@ -145,7 +146,7 @@ static void ptscope_vtop_walk(struct mm_struct *mm, struct ptscope_vtop *v,
 	ptscope_vtop_add(v, PTSCOPE_LEVEL_PGD, pgd_index(addr), pgdp, show_pfn);
 	l = &v->lvl[v->nr - 1];
 	ptscope_decode_table(pgd_val(pgd), PTSCOPE_LEVEL_PGD, show_pfn, &l->e);
-	if (pgtable_l5_enabled()) {
+	if (ptscope_arch_has_p4d()) {
 		if (pgd_none(pgd) || pgd_bad(pgd)) {
 			ptscope_vtop_stop(v, pgd_none(pgd) ?
 					  PTSCOPE_VTOP_STOP_NONE :
@@ -210,7 +211,7 @@ int ptscope_vtop(struct mm_struct *mm, unsigned long addr, bool show_pfn,
 	memset(v, 0, sizeof(*v));
 	v->addr = addr;
 	v->stop = PTSCOPE_VTOP_STOP_NO_VMA;
-	if (addr >= TASK_SIZE_MAX)
+	if (addr >= ptscope_arch_user_top())
 		return 0;
 	/* One short walk: the VMA and its tables stay put while held. */
 	if (mmap_read_lock_killable(mm))

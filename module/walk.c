@@ -96,6 +96,7 @@
 #include <asm/io.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
 #include "walk_internal.h"
@@ -133,7 +134,7 @@ static bool ptscope_mmap_lock_wanted(struct mm_struct *mm)
 }
 
 /* Physical address of a table that a non-leaf entry points at. */
-#define PTSCOPE_TABLE_KEY(val)	((u64)(val) & PTE_PFN_MASK)
+#define PTSCOPE_TABLE_KEY(val)	((u64)(val) & PTSCOPE_ARCH_PFN_MASK)
 
 int ptscope_walk_init(struct ptscope_walk *w, struct mm_struct *mm,
 		      const struct ptscope_walk_ops *ops, void *priv,
@@ -265,7 +266,9 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 	unsigned long pfn;
 	struct page *page;
 
-	if (!(val & _PAGE_PRESENT) || (val & PTSCOPE_PAGE_DEVMAP))
+	if (!ptscope_arch_val_present(val) ||
+	    (level == PTSCOPE_LEVEL_PMD ? ptscope_pmd_devmap(__pmd(val)) :
+					 ptscope_pud_devmap(__pud(val))))
 		return;
 	/* Raw pfn maps map frames the kernel does not count. */
 	if (w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
@@ -661,7 +664,7 @@ static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
 	int ret;
 
 	/* With 4-level paging p4d folds into the pgd: no table of its own. */
-	if (pgtable_l5_enabled())
+	if (ptscope_arch_has_p4d())
 		ptscope_count_table(w, PTSCOPE_LEVEL_P4D,
 				    PTSCOPE_TABLE_KEY(pgd_val(pgd)));
 	for (; addr < end; addr = next, p4dp++) {
@@ -673,7 +676,7 @@ static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
 		p4d = READ_ONCE(*p4dp);
 		if (p4d_none(p4d)) {
 			ret = ptscope_hole(w, addr, next,
-					   pgtable_l5_enabled() ?
+					   ptscope_arch_has_p4d() ?
 					   PTSCOPE_LEVEL_P4D : PTSCOPE_LEVEL_PGD);
 		} else if (p4d_bad(p4d)) {
 			w->budget--;
@@ -847,7 +850,7 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 	struct vm_area_struct *vma;
 	int ret = 0;
 
-	end = min_t(unsigned long, end, TASK_SIZE_MAX);
+	end = min_t(unsigned long, end, ptscope_arch_user_top());
 	start &= PAGE_MASK;
 	end = PAGE_ALIGN(end);
 	/* A VMA carried on (keep_vma) keeps its count of restarts too. */
@@ -928,7 +931,7 @@ void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
 	e->pfn = pte_pfn(pte);
 	if (!w->show_pfn) {
 		e->pfn = 0;
-		e->raw &= ~(u64)PTE_PFN_MASK;
+		e->raw &= ~PTSCOPE_ARCH_PFN_MASK;
 	}
 	e->flags = cls->flags;
 	e->swap_offset = 0;

@@ -30,6 +30,7 @@
 #include <linux/spinlock.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
 #include "testhook.h"
@@ -218,14 +219,14 @@ static noinline __maybe_unused bool
 ptscope_pmd_is_leaf(pmd_t pmd, int huge_level)
 {
 	return huge_level == PTSCOPE_LEVEL_PMD ||
-	       !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
+	       !ptscope_arch_val_mapped(pmd_val(pmd)) ||
 	       pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
 	       ptscope_pmd_devmap(pmd);
 }
 
 static inline bool ptscope_pud_is_leaf(pud_t pud, int huge_level)
 {
-	return huge_level == PTSCOPE_LEVEL_PUD || ptscope_pud_leaf(pud) ||
+	return huge_level == PTSCOPE_LEVEL_PUD || ptscope_arch_pud_leaf(pud) ||
 	       ptscope_pud_devmap(pud);
 }
 
@@ -261,7 +262,7 @@ ptscope_zero_run(const u64 *p, unsigned int n)
 static noinline __maybe_unused unsigned int
 ptscope_key_run(const u64 *p, unsigned int n, u64 key)
 {
-	const u64 m = ~(u64)PTE_PFN_MASK;
+	const u64 m = ~PTSCOPE_ARCH_PFN_MASK;
 	const u64 *q = p, *end = p + n;
 
 	for (; end - q >= 8; q += 8)
@@ -348,7 +349,7 @@ ptscope_vma_shared_tables(struct vm_area_struct *vma)
  */
 static noinline __maybe_unused u64 ptscope_pte_key(pte_t pte, bool shared)
 {
-	return (pte_val(pte) & ~PTE_PFN_MASK) |
+	return (pte_val(pte) & ~PTSCOPE_ARCH_PFN_MASK) |
 	       (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
 	       (shared ? BIT_ULL(PAGE_SHIFT) : 0);
 }
