@@ -33,6 +33,7 @@
  * Entry bits (<arch>.c):
  *   ptscope_arch_table_flags(val)  an entry that points at a table: its
  *                                  flags, PRESENT set if it does
+ *   ptscope_arch_table_pfn(val)    the frame of the table it points at
  *   ptscope_arch_huge_pfn_mask(val, level)  the frame bits of a pmd or pud
  *                                  leaf
  *   ptscope_arch_swp_offset_mask()  the bits of a swap entry that hold
@@ -66,6 +67,7 @@
 #endif
 
 u64 ptscope_arch_table_flags(u64 val);
+u64 ptscope_arch_table_pfn(u64 val);
 u64 ptscope_arch_huge_pfn_mask(u64 val, int level);
 u64 ptscope_arch_swp_offset_mask(void);
 

@@ -113,7 +113,7 @@ void ptscope_decode_table(u64 val, int level, bool show_pfn,
 		return;
 	}
 	e->state = PTSCOPE_STATE_PRESENT;
-	e->pfn = (val & PTSCOPE_ARCH_PFN_MASK) >> PAGE_SHIFT;
+	e->pfn = ptscope_arch_table_pfn(val);
 	if (!show_pfn) {
 		e->pfn = 0;
 		e->raw &= ~PTSCOPE_ARCH_PFN_MASK;

@@ -29,6 +29,11 @@ u64 ptscope_arch_table_flags(u64 val)
 	return flags;
 }
 
+u64 ptscope_arch_table_pfn(u64 val)
+{
+	return (val & PTE_PFN_MASK) >> PAGE_SHIFT;
+}
+
 /* A huge leaf's frame starts above its PAT bit (bit 12). */
 u64 ptscope_arch_huge_pfn_mask(u64 val, int level)
 {
