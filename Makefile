@@ -65,7 +65,8 @@ TOOL_MAKE_ARGS := CC=$(CC) OUT=$(CURDIR)/build/arm64/userspace \
 	PKG_CONFIG="env PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig:/usr/share/pkgconfig pkg-config"
 endif
 
-KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h)
+KMOD_SRCS := Kbuild $(wildcard module/*.c module/*.h module/uapi/*.h \
+	     module/arch/*.c module/arch/*.h)
 # Helper modules the race tests load (tests/modules/NAME/), built beside
 # ptscope.ko for the same kernel; never part of the product.
 TEST_MODS := $(wildcard tests/modules/*)
@@ -93,7 +94,7 @@ tool:
 # the delay points of module/testhook.h (scripts/vm --test-hooks).
 kmod:
 	@test -n "$(KMOD_OUT)" || { echo "ptscope: make kmod needs KMOD_OUT=DIR" >&2; exit 2; }
-	@mkdir -p $(KMOD_OUT)/module/uapi
+	@mkdir -p $(KMOD_OUT)/module/uapi $(KMOD_OUT)/module/arch
 	@for f in $(KMOD_SRCS); do \
 		cmp -s $$f $(KMOD_OUT)/$$f || cp -p $$f $(KMOD_OUT)/$$f; \
 	done

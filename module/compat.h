@@ -113,13 +113,6 @@
 #define ptscope_is_swapin_error_entry(entry)	((void)(entry), false)
 #endif
 
-/*
- * 6.1's pud_leaf() is pud_large(), which also wants _PAGE_PRESENT; 6.12's
- * only tests _PAGE_PSE.  Use the 6.12 meaning everywhere so that a
- * PROT_NONE huge pud is still a leaf.
- */
-#define ptscope_pud_leaf(pud)	(!!(pud_val(pud) & _PAGE_PSE))
-
 /* pmd_special()/pud_special() exist from 6.12 on. */
 #if PTSCOPE_KV_GE(6, 12)
 #define ptscope_pmd_special(pmd)	pmd_special(pmd)
@@ -143,17 +136,15 @@
  * Devmap (ZONE_DEVICE/DAX pages mapped without a refcount) is gone in 7.2:
  * such pages are ordinary refcounted, mapcounted folios now, mapped by
  * normal leaves, and x86's _PAGE_DEVMAP bit is free.  The tests yield
- * false and the bit is 0, so PTSCOPE_F(DEVMAP) is never set there.
+ * false, so PTSCOPE_F(DEVMAP) is never set there.
  */
 #if PTSCOPE_KV_GE(7, 2)
 #define PTSCOPE_HAS_DEVMAP		0
-#define PTSCOPE_PAGE_DEVMAP		0
 #define ptscope_pte_devmap(pte)		((void)(pte), false)
 #define ptscope_pmd_devmap(pmd)		((void)(pmd), false)
 #define ptscope_pud_devmap(pud)		((void)(pud), false)
 #else
 #define PTSCOPE_HAS_DEVMAP		1
-#define PTSCOPE_PAGE_DEVMAP		_PAGE_DEVMAP
 #define ptscope_pte_devmap(pte)		pte_devmap(pte)
 #define ptscope_pmd_devmap(pmd)		pmd_devmap(pmd)
 #define ptscope_pud_devmap(pud)		pud_devmap(pud)

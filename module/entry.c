@@ -17,21 +17,13 @@
 #include PTSCOPE_LEAF_HEADER	/* swapops.h, or 7.2's leafops.h */
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
-
-/* The raw bits of a swap entry that hold its offset (x86-64 layout). */
-#define PTSCOPE_SWP_OFFSET_MASK \
-	GENMASK_ULL(63 - SWP_TYPE_BITS, SWP_OFFSET_FIRST_BIT)
-
-/* Hardware-visible: present or PROT_NONE, as pte_present() means it. */
-static bool ptscope_val_present(u64 val)
-{
-	return val & (_PAGE_PRESENT | _PAGE_PROTNONE);
-}
 
 /*
  * A non-present, non-empty entry: swap, migration, device, marker or
- * hwpoison.  pmd and pud swap entries share the pte encoding on x86.
+ * hwpoison.  pmd and pud swap entries share the pte encoding (on x86,
+ * and on arm64 through pmd_pte()).
  */
 static void ptscope_decode_swap(pte_t pte, bool show_pfn,
 				struct ptscope_entry *e)
@@ -93,7 +85,7 @@ static void ptscope_decode_swap(pte_t pte, bool show_pfn,
 	if (!show_pfn) {
 		e->pfn = 0;
 		e->swap_offset = 0;
-		e->raw &= ~PTSCOPE_SWP_OFFSET_MASK;
+		e->raw &= ~ptscope_arch_swp_offset_mask();
 	}
 }
 
@@ -114,20 +106,17 @@ void ptscope_decode_table(u64 val, int level, bool show_pfn,
 			  struct ptscope_entry *e)
 {
 	ptscope_entry_init(val, level, e);
-	if (!(val & _PAGE_PRESENT)) {
+	e->flags = ptscope_arch_table_flags(val);
+	if (!(e->flags & PTSCOPE_F(PRESENT))) {
+		e->flags = 0;
 		e->state = PTSCOPE_STATE_NONE;
 		return;
 	}
 	e->state = PTSCOPE_STATE_PRESENT;
-	e->flags = ptscope_common_hw_flags(val);
-	if (val & _PAGE_RW)
-		e->flags |= PTSCOPE_F(WRITE);
-	if (val & _PAGE_ACCESSED)
-		e->flags |= PTSCOPE_F(ACCESSED);
-	e->pfn = (val & PTE_PFN_MASK) >> PAGE_SHIFT;
+	e->pfn = ptscope_arch_table_pfn(val);
 	if (!show_pfn) {
 		e->pfn = 0;
-		e->raw &= ~(u64)PTE_PFN_MASK;
+		e->raw &= ~PTSCOPE_ARCH_PFN_MASK;
 	}
 }
 
@@ -140,7 +129,7 @@ void ptscope_decode_pte(pte_t pte, bool show_pfn, struct ptscope_entry *e)
 		e->state = PTSCOPE_STATE_NONE;
 		return;
 	}
-	if (!ptscope_val_present(val)) {
+	if (!ptscope_arch_val_mapped(val)) {
 		ptscope_decode_swap(pte, show_pfn, e);
 		return;
 	}
@@ -150,7 +139,7 @@ void ptscope_decode_pte(pte_t pte, bool show_pfn, struct ptscope_entry *e)
 
 	if (!show_pfn) {
 		e->pfn = 0;
-		e->raw &= ~(u64)PTE_PFN_MASK;
+		e->raw &= ~PTSCOPE_ARCH_PFN_MASK;
 	}
 }
 
@@ -163,16 +152,15 @@ void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e)
 		e->state = PTSCOPE_STATE_NONE;
 		return;
 	}
-	if (!ptscope_val_present(val)) {
+	if (!ptscope_arch_val_mapped(val)) {
 		ptscope_decode_swap(__pte(val), show_pfn, e);
 		e->flags |= PTSCOPE_F(HUGE);
 		return;
 	}
 
 	e->state = ptscope_mapped_state(val);
-	e->flags = ptscope_common_hw_flags(val) | PTSCOPE_F(HUGE);
-	if (val & _PAGE_PAT_LARGE)
-		e->flags |= PTSCOPE_F(PAT);
+	e->flags = ptscope_arch_leaf_hw_flags(val, PTSCOPE_LEVEL_PMD) |
+		   PTSCOPE_F(HUGE);
 	if (pmd_write(pmd))
 		e->flags |= PTSCOPE_F(WRITE);
 	if (pmd_young(pmd))
@@ -191,7 +179,7 @@ void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e)
 
 	if (!show_pfn) {
 		e->pfn = 0;
-		e->raw &= ~(u64)pmd_pfn_mask(pmd);
+		e->raw &= ~ptscope_arch_huge_pfn_mask(val, PTSCOPE_LEVEL_PMD);
 	}
 }
 
@@ -204,16 +192,15 @@ void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
 		e->state = PTSCOPE_STATE_NONE;
 		return;
 	}
-	if (!ptscope_val_present(val)) {
+	if (!ptscope_arch_val_mapped(val)) {
 		ptscope_decode_swap(__pte(val), show_pfn, e);
 		e->flags |= PTSCOPE_F(HUGE);
 		return;
 	}
 
 	e->state = ptscope_mapped_state(val);
-	e->flags = ptscope_common_hw_flags(val) | PTSCOPE_F(HUGE);
-	if (val & _PAGE_PAT_LARGE)
-		e->flags |= PTSCOPE_F(PAT);
+	e->flags = ptscope_arch_leaf_hw_flags(val, PTSCOPE_LEVEL_PUD) |
+		   PTSCOPE_F(HUGE);
 	if (pud_write(pud))
 		e->flags |= PTSCOPE_F(WRITE);
 	if (pud_young(pud))
@@ -222,7 +209,7 @@ void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
 		e->flags |= PTSCOPE_F(DIRTY);
 	if (pud_soft_dirty(pud))
 		e->flags |= PTSCOPE_F(SOFT_DIRTY);
-	if (val & _PAGE_UFFD_WP)
+	if (ptscope_arch_pud_uffd_wp(val))
 		e->flags |= PTSCOPE_F(UFFD_WP);
 	if (ptscope_pud_special(pud))
 		e->flags |= PTSCOPE_F(SPECIAL);
@@ -233,7 +220,7 @@ void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
 
 	if (!show_pfn) {
 		e->pfn = 0;
-		e->raw &= ~(u64)pud_pfn_mask(pud);
+		e->raw &= ~ptscope_arch_huge_pfn_mask(val, PTSCOPE_LEVEL_PUD);
 	}
 }
 

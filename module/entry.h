@@ -12,6 +12,7 @@
 #include <linux/pgtable.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 
 struct ptscope_entry {
 	u64 raw;		/* raw value; PFN/offset bits zeroed if hidden */
@@ -23,39 +24,14 @@ struct ptscope_entry {
 	u8 state;		/* enum ptscope_state */
 };
 
-/* Flags read straight from bits that mean the same at every level. */
-static inline u64 ptscope_common_hw_flags(u64 val)
-{
-	u64 flags = 0;
-
-	if (val & _PAGE_PRESENT) {
-		flags |= PTSCOPE_F(PRESENT);
-		/* Without PRESENT this bit is _PAGE_PROTNONE, not global. */
-		if (val & _PAGE_GLOBAL)
-			flags |= PTSCOPE_F(GLOBAL);
-	}
-	if (val & _PAGE_USER)
-		flags |= PTSCOPE_F(USER);
-	if (val & _PAGE_PWT)
-		flags |= PTSCOPE_F(PWT);
-	if (val & _PAGE_PCD)
-		flags |= PTSCOPE_F(PCD);
-	if (val & _PAGE_NX)
-		flags |= PTSCOPE_F(NX);
-	return flags;
-}
-
 /*
- * The state of a mapped entry (_PAGE_PRESENT or _PAGE_PROTNONE set), the
- * same test at every level.  PROTNONE is what mprotect(PROT_NONE) and NUMA
- * hinting leave behind: _PAGE_PROTNONE without _PAGE_PRESENT.  Not
- * pte_protnone(): it reads 0 on kernels built without NUMA balancing,
- * where PROT_NONE entries look exactly the same.
+ * The state of a mapped entry (ptscope_arch_val_mapped()), the same test
+ * at every level: PROTNONE when it is mapped but not valid (see arch.h).
  */
 static inline u8 ptscope_mapped_state(u64 val)
 {
-	return (val & _PAGE_PRESENT) ? PTSCOPE_STATE_PRESENT :
-				       PTSCOPE_STATE_PROTNONE;
+	return ptscope_arch_val_present(val) ? PTSCOPE_STATE_PRESENT :
+					       PTSCOPE_STATE_PROTNONE;
 }
 
 /*
@@ -67,11 +43,9 @@ static inline u8 ptscope_mapped_state(u64 val)
 static inline u64 ptscope_pte_mapped_flags(pte_t pte, u8 *state)
 {
 	u64 val = pte_val(pte);
-	u64 flags = ptscope_common_hw_flags(val);
+	u64 flags = ptscope_arch_leaf_hw_flags(val, PTSCOPE_LEVEL_PTE);
 
 	*state = ptscope_mapped_state(val);
-	if (val & _PAGE_PAT)
-		flags |= PTSCOPE_F(PAT);
 	if (pte_write(pte))
 		flags |= PTSCOPE_F(WRITE);
 	if (pte_young(pte))
@@ -100,8 +74,8 @@ void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e);
 void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e);
 
 /*
- * hugetlb keeps its entries in pmds and puds in pte format (x86's huge_pte
- * is a pte_t), which is also the pmd/pud leaf format: decode them with
+ * hugetlb keeps its entries in pmds and puds in pte format (huge_pte is
+ * a pte_t), which is also the pmd/pud leaf format: decode them with
  * ptscope_decode_pmd() and ptscope_decode_pud().
  */
 

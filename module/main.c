@@ -12,6 +12,7 @@
 #include <linux/printk.h>
 
 #include "access.h"
+#include "arch.h"
 #include "internal.h"
 #include "stats.h"
 
@@ -33,7 +34,7 @@ static int __init ptscope_init(void)
 		goto err_netlink;
 
 	pr_info("loaded, version %s, %d-level paging\n", PTSCOPE_VERSION,
-		pgtable_l5_enabled() ? 5 : 4);
+		ptscope_arch_levels());
 	return 0;
 
 err_netlink:

@@ -42,6 +42,7 @@
 #include "uapi/ptscope.h"
 #include "internal.h"
 #include "access.h"
+#include "arch.h"
 #include "entry.h"
 #include "stats.h"
 #include "walk.h"
@@ -151,7 +152,7 @@ static int ptscope_put_info(struct sk_buff *msg, bool show_pfn)
 		return -EMSGSIZE;
 	if (nla_put_string(msg, PTSCOPE_INFO_VERSION, PTSCOPE_VERSION) ||
 	    nla_put_string(msg, PTSCOPE_INFO_KERNEL, init_utsname()->release) ||
-	    nla_put_u32(msg, PTSCOPE_INFO_LEVELS, pgtable_l5_enabled() ? 5 : 4) ||
+	    nla_put_u32(msg, PTSCOPE_INFO_LEVELS, ptscope_arch_levels()) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PAGE_SHIFT, PAGE_SHIFT) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PMD_SHIFT, PMD_SHIFT) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PUD_SHIFT, PUD_SHIFT) ||
@@ -162,7 +163,7 @@ static int ptscope_put_info(struct sk_buff *msg, bool show_pfn)
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PUD, PTRS_PER_PUD) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_P4D, PTRS_PER_P4D) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PGD, PTRS_PER_PGD) ||
-	    ptscope_put_u64(msg, PTSCOPE_INFO_TASK_SIZE, TASK_SIZE_MAX,
+	    ptscope_put_u64(msg, PTSCOPE_INFO_TASK_SIZE, ptscope_arch_user_top(),
 			    PTSCOPE_INFO_PAD))
 		goto err_cancel;
 	if (show_pfn && nla_put_flag(msg, PTSCOPE_INFO_SHOW_PFN))
@@ -395,7 +396,7 @@ static int ptscope_nl_vtop(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 	addr = nla_get_u64(info->attrs[PTSCOPE_A_ADDR]);
-	if (addr >= TASK_SIZE_MAX) {
+	if (addr >= ptscope_arch_user_top()) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PTSCOPE_A_ADDR],
 				    "address above the user address space");
 		return -EINVAL;
@@ -667,7 +668,7 @@ static void ptscope_pte_run_start(struct ptscope_pte_run *run,
 		return;
 	if (w->show_pfn && (e->state != PTSCOPE_STATE_PRESENT || !e->pfn))
 		return;
-	run->mask = w->show_pfn ? ~0ULL : ~(u64)PTE_PFN_MASK;
+	run->mask = w->show_pfn ? ~0ULL : ~PTSCOPE_ARCH_PFN_MASK;
 	run->step = w->show_pfn ? PAGE_SIZE : 0;
 	run->next = (pte_val(pte) & run->mask) + run->step;
 	run->shared = test_bit(i, w->pte_shared);
@@ -886,7 +887,7 @@ static int ptscope_dump_start(struct netlink_callback *cb,
 	struct ptscope_nl_dump *d;
 	struct mm_struct *mm;
 	u32 flags = 0;
-	u64 start = 0, end = TASK_SIZE_MAX;
+	u64 start = 0, end = ptscope_arch_user_top();
 	int err;
 
 	if (attrs[PTSCOPE_A_START])
@@ -896,7 +897,7 @@ static int ptscope_dump_start(struct netlink_callback *cb,
 	if (attrs[PTSCOPE_A_FLAGS])
 		flags = nla_get_u32(attrs[PTSCOPE_A_FLAGS]);
 	/* First: with no END, a START up there would read as "end before". */
-	if (start >= TASK_SIZE_MAX) {
+	if (start >= ptscope_arch_user_top()) {
 		NL_SET_ERR_MSG_ATTR(&why, attrs[PTSCOPE_A_START],
 				    "range starts above the user address space");
 		return ptscope_dump_refuse(cb, &why, -EINVAL);
@@ -905,7 +906,7 @@ static int ptscope_dump_start(struct netlink_callback *cb,
 		NL_SET_ERR_MSG_MOD(&why, "range end before start");
 		return ptscope_dump_refuse(cb, &why, -EINVAL);
 	}
-	end = min_t(u64, end, TASK_SIZE_MAX);
+	end = min_t(u64, end, ptscope_arch_user_top());
 
 	mm = ptscope_nl_target(cb->skb, attrs, &why);
 	if (IS_ERR(mm))

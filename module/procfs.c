@@ -111,6 +111,7 @@
 #include "uapi/ptscope.h"
 #include "internal.h"
 #include "access.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
 #include "stats.h"
@@ -411,7 +412,7 @@ static int ptscope_fill_summary(struct ptscope_pfile *pf, struct mm_struct *mm)
 			  "VmPTE         %10llu  (mm->pgtables_bytes)\n"
 			  "match         %s\n"
 			  "rss=%lluK swap=%lluK leaves pte=%llu pmd=%llu pud=%llu\n",
-			  pf->pid, pgtable_l5_enabled() ? 5 : 4, s->vmas,
+			  pf->pid, ptscope_arch_levels(), s->vmas,
 			  t[PTSCOPE_LEVEL_PGD], PAGE_SIZE,
 			  t[PTSCOPE_LEVEL_P4D], t[PTSCOPE_LEVEL_P4D] * PAGE_SIZE,
 			  t[PTSCOPE_LEVEL_PUD], t[PTSCOPE_LEVEL_PUD] * PAGE_SIZE,
@@ -714,7 +715,7 @@ static int ptscope_parse(enum ptscope_pkind kind, char *text,
 	int i, n, ret;
 
 	memset(sel, 0, sizeof(*sel));
-	sel->end = TASK_SIZE_MAX;
+	sel->end = ptscope_arch_user_top();
 	n = ptscope_split(text, tok, ARRAY_SIZE(tok));
 	if (n <= 0)
 		return -EINVAL;
@@ -743,7 +744,7 @@ static int ptscope_parse(enum ptscope_pkind kind, char *text,
 			return -EINVAL;
 	}
 	/* An END past the user address space means "to the top". */
-	sel->end = min_t(unsigned long, sel->end, TASK_SIZE_MAX);
+	sel->end = min_t(unsigned long, sel->end, ptscope_arch_user_top());
 	if (sel->start >= sel->end)
 		return -EINVAL;
 	return 0;

@@ -73,10 +73,9 @@
 #include <linux/timekeeping.h>
 #include <linux/tracepoint.h>
 #include <linux/vmstat.h>
-#include <asm/tlbflush.h>
-#include <asm/trap_pf.h>
 
 #include "access.h"
+#include "arch.h"
 #include "stats.h"
 #include "testhook.h"
 
@@ -130,7 +129,7 @@ static struct ptscope_ctrs __percpu *ptscope_watched_ctrs(void)
 static void ptscope_tlb_account(struct ptscope_ctrs __percpu *c,
 				unsigned int reason, unsigned long pages)
 {
-	if (pages == TLB_FLUSH_ALL) {
+	if (ptscope_arch_tlb_flush_all(pages)) {
 		this_cpu_inc(c->v[PTSCOPE_CTR_TLB_FULL + reason]);
 	} else {
 		this_cpu_inc(c->v[PTSCOPE_CTR_TLB_RANGED + reason]);
@@ -144,7 +143,8 @@ static void ptscope_probe_tlb_flush(void *data, int reason,
 	struct ptscope_ctrs __percpu *w;
 
 	/* A reason a newer kernel added: not ours to name. */
-	if (reason < 0 || reason >= __PTSCOPE_TLB_REASON_CNT)
+	reason = ptscope_arch_tlb_reason(reason);
+	if (reason < 0)
 		return;
 	ptscope_tlb_account(ptscope_global, reason, pages);
 	w = ptscope_watched_ctrs();
@@ -155,18 +155,11 @@ static void ptscope_probe_tlb_flush(void *data, int reason,
 static void ptscope_fault_account(struct ptscope_ctrs __percpu *c, bool user,
 				  unsigned long error_code)
 {
-	unsigned int access;
-
 	this_cpu_inc(c->v[user ? PTSCOPE_CTR_FAULT_USER :
 			   PTSCOPE_CTR_FAULT_KERNEL]);
-	if (error_code & X86_PF_INSTR)
-		access = PTSCOPE_CTR_FAULT_IFETCH;
-	else if (error_code & X86_PF_WRITE)
-		access = PTSCOPE_CTR_FAULT_WRITE;
-	else
-		access = PTSCOPE_CTR_FAULT_READ;
-	this_cpu_inc(c->v[access]);
-	this_cpu_inc(c->v[error_code & X86_PF_PROT ? PTSCOPE_CTR_FAULT_PROT :
+	this_cpu_inc(c->v[ptscope_arch_fault_access(error_code)]);
+	this_cpu_inc(c->v[ptscope_arch_fault_prot(error_code) ?
+			  PTSCOPE_CTR_FAULT_PROT :
 			  PTSCOPE_CTR_FAULT_NOTPRESENT]);
 }
 

@@ -1,7 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * walk.c: the hand-written page-table walker, its coalescer, per-VMA
- * aggregates, the per-mm summary and vtop.
+ * walk.c: the hand-written page-table walker (walk.h): VMA by VMA, level
+ * by level, in bounded chunks, handing each leaf or PTE table to a
+ * visitor.  The visitors' building blocks live beside it, one job a file:
+ * coalesce.c (ptdump-style ranges), vmastats.c (per-VMA aggregates),
+ * summary.c (the per-mm page-table summary) and vtop.c (one address);
+ * the helpers they share with the walker are static inline in
+ * walk_internal.h.  Architecture bits come from arch.h.
  *
  * walk_page_range() is not exported and, on 6.12, neither is
  * pte_offset_map(), so the walk is done here with inline pieces only.
@@ -91,8 +96,10 @@
 #include <asm/io.h>
 
 #include "uapi/ptscope.h"
+#include "arch.h"
 #include "entry.h"
 #include "walk.h"
+#include "walk_internal.h"
 #include "testhook.h"
 
 #define PTSCOPE_CHUNK_BUDGET	((long)PTRS_PER_PTE)
@@ -127,7 +134,7 @@ static bool ptscope_mmap_lock_wanted(struct mm_struct *mm)
 }
 
 /* Physical address of a table that a non-leaf entry points at. */
-#define PTSCOPE_TABLE_KEY(val)	((u64)(val) & PTE_PFN_MASK)
+#define PTSCOPE_TABLE_KEY(val)	((u64)(val) & PTSCOPE_ARCH_PFN_MASK)
 
 int ptscope_walk_init(struct ptscope_walk *w, struct mm_struct *mm,
 		      const struct ptscope_walk_ops *ops, void *priv,
@@ -228,161 +235,6 @@ static int ptscope_hole(struct ptscope_walk *w, unsigned long start,
 	return ptscope_visit(w, &leaf);
 }
 
-/* A writable private VMA: its read-only present leaves are copy-on-write. */
-static bool ptscope_vma_cow(const struct vm_area_struct *vma)
-{
-	return (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
-}
-
-/*
- * Flags that need the VMA, or what was learnt under the entry's lock.
- * Shared by the per-leaf path and the table-at-a-time summaries.
- */
-static u64 ptscope_context_flags(u8 state, u64 flags, bool cow_vma,
-				 bool shared, bool huge_zero)
-{
-	if (state != PTSCOPE_STATE_PRESENT)
-		return flags;
-	if (!(flags & PTSCOPE_F(WRITE)) && cow_vma)
-		flags |= PTSCOPE_F(COW);
-	if (shared)
-		flags |= PTSCOPE_F(SHARED);
-	if (huge_zero)
-		flags |= PTSCOPE_F(ZERO_PAGE);
-	return flags;
-}
-
-static void ptscope_add_context(const struct ptscope_walk *w,
-				struct ptscope_entry *e, bool shared,
-				bool huge_zero)
-{
-	e->flags = ptscope_context_flags(e->state, e->flags,
-					 ptscope_vma_cow(w->vma), shared,
-					 huge_zero);
-}
-
-/*
- * Can a writable pte of this VMA be taken as mapped once without reading
- * its page?  In a COW mapping (private, may be written: is_cow_mapping())
- * a pte is made writable only on an exclusive anonymous page: the write
- * fault reuses or copies the page, mprotect (can_change_pte_writable())
- * and uffd require PageAnonExclusive, and fork write-protects the parent's
- * pte, under its PTL, in the same step that raises the mapcount.  On 6.1
- * and 6.12 alike, "(part of) an anonymous page that are mapped writable
- * are exclusive to a single process" (include/linux/swap.h), so its
- * ptscope_page_mapcount() is 1.  Raw pfn and mixed maps are left out:
- * drivers fill those with their own pages and protections.
- */
-static bool ptscope_vma_writable_is_exclusive(const struct vm_area_struct *vma)
-{
-	vm_flags_t f = vma->vm_flags;
-
-	return (f & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE &&
-	       !(f & (VM_PFNMAP | VM_MIXEDMAP));
-}
-
-/*
- * Under the PTL: is this pte's frame mapped more than once?  @cow_excl is
- * ptscope_vma_writable_is_exclusive(): then a writable pte answers no
- * without touching struct page, the bulk of the cost of a dense walk.
- */
-static __always_inline bool ptscope_pte_shared(pte_t pte, bool cow_excl)
-{
-	unsigned long pfn;
-
-	if (!pte_present(pte) || pte_special(pte) ||
-	    ptscope_pte_devmap(pte))
-		return false;
-	if (cow_excl && pte_write(pte))
-		return false;
-	pfn = pte_pfn(pte);
-	if (!pfn_valid(pfn) || is_zero_pfn(pfn))
-		return false;
-	return ptscope_page_mapcount(pfn_to_page(pfn)) > 1;
-}
-
-/*
- * smaps' view of one page (smaps_account(), smaps_page_accumulate()),
- * packed in a u32: whether it is counted at all, private, dirty, and the
- * mapcount its PSS is divided by.  Read under the lock of an entry that
- * maps the page, which keeps it mapped, so its folio's refcount,
- * mapcount and flags are the live ones; smaps reads them the same way.
- */
-#define PTSCOPE_SH_COUNTED	BIT(31)
-#define PTSCOPE_SH_PRIVATE	BIT(30)
-#define PTSCOPE_SH_DIRTY	BIT(29)
-#define PTSCOPE_SH_DIV		(BIT(29) - 1)
-
-static u32 ptscope_page_share(struct folio *folio, struct page *page,
-			      bool dirty, bool ref_once)
-{
-	u32 code = PTSCOPE_SH_COUNTED;
-	bool excl;
-	int mc;
-
-	if (dirty || folio_test_dirty(folio))
-		code |= PTSCOPE_SH_DIRTY;
-	/* One reference: mapped exactly once, whatever the mapcount says. */
-	if (ref_once)
-		return code | PTSCOPE_SH_PRIVATE | 1;
-	mc = ptscope_smaps_mapcount(folio, page, &excl);
-	if (excl)
-		code |= PTSCOPE_SH_PRIVATE;
-	return code | (mc >= 2 ? min_t(u32, mc, PTSCOPE_SH_DIV) : 1);
-}
-
-static void ptscope_share_add(struct ptscope_share *sh, u32 code, u64 pages)
-{
-	bool dirty = code & PTSCOPE_SH_DIRTY;
-
-	if (!(code & PTSCOPE_SH_COUNTED))
-		return;
-	sh->pss += pages * div_u64((u64)PAGE_SIZE << PTSCOPE_PSS_SHIFT,
-				   code & PTSCOPE_SH_DIV);
-	if (code & PTSCOPE_SH_PRIVATE) {
-		if (dirty)
-			sh->private_dirty += pages;
-		else
-			sh->private_clean += pages;
-	} else if (dirty) {
-		sh->shared_dirty += pages;
-	} else {
-		sh->shared_clean += pages;
-	}
-}
-
-static void ptscope_share_sum(struct ptscope_share *to,
-			      const struct ptscope_share *from)
-{
-	to->pss += from->pss;
-	to->private_clean += from->private_clean;
-	to->private_dirty += from->private_dirty;
-	to->shared_clean += from->shared_clean;
-	to->shared_dirty += from->shared_dirty;
-}
-
-/*
- * Under the PTL: smaps' view of the page a pte maps, 0 when smaps does
- * not count it (vm_normal_page() finds no page: special and devmap
- * entries, the zero page, frames without a struct page).
- */
-static u32 ptscope_pte_share(pte_t pte)
-{
-	unsigned long pfn;
-	struct folio *folio;
-	struct page *page;
-
-	if (!pte_present(pte) || pte_special(pte) || ptscope_pte_devmap(pte))
-		return 0;
-	pfn = pte_pfn(pte);
-	if (!pfn_valid(pfn) || is_zero_pfn(pfn))
-		return 0;
-	page = pfn_to_page(pfn);
-	folio = page_folio(page);
-	return ptscope_page_share(folio, page, pte_dirty(pte),
-				  folio_ref_count(folio) == 1);
-}
-
 /*
  * Under the pmd lock: smaps' view of a THP pmd's pages (smaps_pmd_entry()
  * accounts the folio as compound: one reference makes all of it private,
@@ -414,14 +266,16 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 	unsigned long pfn;
 	struct page *page;
 
-	if (!(val & _PAGE_PRESENT) || (val & PTSCOPE_PAGE_DEVMAP))
+	if (!ptscope_arch_val_present(val) ||
+	    (level == PTSCOPE_LEVEL_PMD ? ptscope_pmd_devmap(__pmd(val)) :
+					 ptscope_pud_devmap(__pud(val))))
 		return;
 	/* Raw pfn maps map frames the kernel does not count. */
 	if (w->vma->vm_flags & (VM_PFNMAP | VM_MIXEDMAP))
 		return;
 	pfn = level == PTSCOPE_LEVEL_PMD ? pmd_pfn(__pmd(val)) :
 					   pud_pfn(__pud(val));
-	if (!pfn_valid(pfn))
+	if (!ptscope_pfn_valid(pfn))
 		return;
 	page = pfn_to_page(pfn);
 	/*
@@ -443,27 +297,6 @@ static void ptscope_huge_extras(struct ptscope_walk *w, u64 val, int level,
 	if (w->ops->share && level == PTSCOPE_LEVEL_PMD &&
 	    w->huge_level == PTSCOPE_LEVEL_NONE)
 		ptscope_pmd_share(page, pmd_dirty(__pmd(val)), sh);
-}
-
-/*
- * Is this pmd a leaf, for a VMA whose hugetlb leaves sit at @huge_level?
- * A THP, huge-zero, devmap or hugetlb leaf, or a non-present leaf
- * (migration entry, PROT_NONE).  A THP pmd in mid-update
- * (pmdp_invalidate(): PRESENT and PROTNONE clear, PSE kept) passes too;
- * it is never decoded from a lockless read (ptscope_huge_leaf()).
- */
-static bool ptscope_pmd_is_leaf(pmd_t pmd, int huge_level)
-{
-	return huge_level == PTSCOPE_LEVEL_PMD ||
-	       !(pmd_val(pmd) & (_PAGE_PRESENT | _PAGE_PROTNONE)) ||
-	       pmd_leaf(pmd) || pmd_trans_huge(pmd) ||
-	       ptscope_pmd_devmap(pmd);
-}
-
-static bool ptscope_pud_is_leaf(pud_t pud, int huge_level)
-{
-	return huge_level == PTSCOPE_LEVEL_PUD || ptscope_pud_leaf(pud) ||
-	       ptscope_pud_devmap(pud);
 }
 
 /*
@@ -527,89 +360,6 @@ static int ptscope_huge_leaf(struct ptscope_walk *w, int level,
 		leaf.e.pfn += (addr - base) >> PAGE_SHIFT;
 	w->budget -= PTRS_PER_PTE;
 	return ptscope_visit(w, &leaf);
-}
-
-/*
- * How many of the @n entries from @p on are zero.  Upper tables and PTE
- * tables of sparse address spaces are mostly zero, and scanning them is
- * most of such a walk: eight entries are tested per branch, against one
- * word per iteration for memchr_inv().  An entry filled in as we scan
- * is no different from one filled in just after it was read, so the
- * eight are read with plain loads, racy on purpose (data_race()), which
- * the compiler may fold into one OR each; the last few are read once.
- */
-static unsigned int ptscope_zero_run(const u64 *p, unsigned int n)
-{
-	const u64 *q = p, *end = p + n;
-
-	for (; end - q >= 8; q += 8)
-		/* Racy on purpose: see above. */
-		if (data_race(q[0] | q[1] | q[2] | q[3] |
-			      q[4] | q[5] | q[6] | q[7]))
-			break;
-	while (q < end && !READ_ONCE(*q))
-		q++;
-	return q - p;
-}
-
-/*
- * How many of the @n entries from @p on have the bits @key outside the
- * frame number: a dense table's entries differ only there.  Eight are
- * tested per branch, as in ptscope_zero_run().
- */
-static unsigned int ptscope_key_run(const u64 *p, unsigned int n, u64 key)
-{
-	const u64 m = ~(u64)PTE_PFN_MASK;
-	const u64 *q = p, *end = p + n;
-
-	for (; end - q >= 8; q += 8)
-		/* Racy on purpose, as in ptscope_zero_run(). */
-		if (data_race(((q[0] & m) ^ key) | ((q[1] & m) ^ key) |
-			      ((q[2] & m) ^ key) | ((q[3] & m) ^ key) |
-			      ((q[4] & m) ^ key) | ((q[5] & m) ^ key) |
-			      ((q[6] & m) ^ key) | ((q[7] & m) ^ key)))
-			break;
-	while (q < end && (READ_ONCE(*q) & m) == key)
-		q++;
-	return q - p;
-}
-
-/*
- * Run @fn on the PTE table @pmdval points at, with the entry for @addr,
- * the way __pte_offset_map_lock() maps a table.  @pmdval was read and
- * classified before RCU was entered, and the table it names may have been
- * freed since (collapse and empty-table reclaim free PTE tables under the
- * mmap read lock, through pte_free_defer()): so enter RCU first, then read
- * the pmd again and go on only if it still names the same table.  From
- * that read on, RCU keeps the table and its PTL from being freed.  Take
- * the PTL and check the pmd once more under it: only then is the table
- * ours, and @fn runs, under both, for one table.  Returns false if the
- * pmd changed: the caller reads it and classifies it again.
- */
-static bool ptscope_with_pte_table(struct mm_struct *mm, pmd_t *pmdp,
-				   pmd_t pmdval, unsigned long addr,
-				   void (*fn)(pte_t *ptep, void *arg),
-				   void *arg)
-{
-	spinlock_t *ptl;	/* the table's PTL */
-	pte_t *ptep;
-	bool same;
-
-	ptscope_test_delay_at(PTSCOPE_TP_PMD_CLASSIFIED, addr);
-	rcu_read_lock();
-	if (!pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp))) {
-		rcu_read_unlock();
-		return false;
-	}
-	ptep = pte_offset_kernel(&pmdval, addr);
-	ptl = pte_lockptr(mm, &pmdval);
-	spin_lock(ptl);
-	same = pmd_same(pmdval, ptscope_pmdp_get_lockless(pmdp));
-	if (likely(same))
-		fn(ptep, arg);
-	spin_unlock(ptl);
-	rcu_read_unlock();
-	return same;
 }
 
 struct ptscope_pte_copy {
@@ -914,7 +664,7 @@ static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
 	int ret;
 
 	/* With 4-level paging p4d folds into the pgd: no table of its own. */
-	if (pgtable_l5_enabled())
+	if (ptscope_arch_has_p4d())
 		ptscope_count_table(w, PTSCOPE_LEVEL_P4D,
 				    PTSCOPE_TABLE_KEY(pgd_val(pgd)));
 	for (; addr < end; addr = next, p4dp++) {
@@ -926,7 +676,7 @@ static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
 		p4d = READ_ONCE(*p4dp);
 		if (p4d_none(p4d)) {
 			ret = ptscope_hole(w, addr, next,
-					   pgtable_l5_enabled() ?
+					   ptscope_arch_has_p4d() ?
 					   PTSCOPE_LEVEL_P4D : PTSCOPE_LEVEL_PGD);
 		} else if (p4d_bad(p4d)) {
 			w->budget--;
@@ -974,15 +724,6 @@ static int ptscope_walk_vma(struct ptscope_walk *w, unsigned long end)
 	return 0;
 }
 
-/* hugetlb VMAs keep their leaves at one level, in pte format. */
-static int ptscope_vma_huge_level(struct vm_area_struct *vma)
-{
-	if (!is_vm_hugetlb_page(vma))
-		return PTSCOPE_LEVEL_NONE;
-	return vma_kernel_pagesize(vma) >= PUD_SIZE ? PTSCOPE_LEVEL_PUD :
-						      PTSCOPE_LEVEL_PMD;
-}
-
 static void ptscope_set_vma(struct ptscope_walk *w, struct vm_area_struct *vma)
 {
 	w->vma = vma;
@@ -1003,23 +744,6 @@ static bool ptscope_vma_unchanged(const struct ptscope_walk *w,
 	       vma->vm_end == w->vma_end_addr &&
 	       vma->vm_flags == w->vma_flags &&
 	       vma->vm_pgoff == w->vma_pgoff && vma->vm_file == w->vma_file;
-}
-
-/*
- * The mapping whose i_mmap_rwsem keeps @vma's pmd tables from being
- * unshared, or NULL.  hugetlb shares pmd tables between the VM_MAYSHARE
- * mappings of a file, and huge_pmd_unshare() clears one mm's pud and
- * drops the table (the last user frees it, without an RCU delay) under
- * that rwsem held for writing and the hugetlb VMA lock, not under this
- * mm's mmap lock.  mmap_lock before i_mmap_rwsem is the kernel's order
- * (mm/rmap.c).
- */
-static struct address_space *ptscope_vma_shared_tables(struct vm_area_struct *vma)
-{
-	if (!is_vm_hugetlb_page(vma) || !(vma->vm_flags & VM_MAYSHARE) ||
-	    !vma->vm_file)
-		return NULL;
-	return vma->vm_file->f_mapping;
 }
 
 /*
@@ -1126,7 +850,7 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 	struct vm_area_struct *vma;
 	int ret = 0;
 
-	end = min_t(unsigned long, end, TASK_SIZE_MAX);
+	end = min_t(unsigned long, end, ptscope_arch_user_top());
 	start &= PAGE_MASK;
 	end = PAGE_ALIGN(end);
 	/* A VMA carried on (keep_vma) keeps its count of restarts too. */
@@ -1177,161 +901,6 @@ int ptscope_walk_range(struct ptscope_walk *w, unsigned long start,
 	return ret < 0 ? ret : (ret ? PTSCOPE_WALK_STOPPED : 0);
 }
 
-/*
- * A mapped entry's flags depend on its bits outside the frame number, on
- * whether its frame is the zero page and on its shared bit: the same
- * key, the same flags.
- */
-static u64 ptscope_pte_key(pte_t pte, bool shared)
-{
-	return (pte_val(pte) & ~PTE_PFN_MASK) |
-	       (is_zero_pfn(pte_pfn(pte)) ? BIT_ULL(PAGE_SHIFT + 1) : 0) |
-	       (shared ? BIT_ULL(PAGE_SHIFT) : 0);
-}
-
-/* ---- coalescer ------------------------------------------------------ */
-
-void ptscope_coalesce_init(struct ptscope_coalescer *c, bool per_page,
-			   ptscope_emit_fn emit, void *priv)
-{
-	memset(c, 0, sizeof(*c));
-	c->emit = emit;
-	c->priv = priv;
-	c->per_page = per_page;
-}
-
-static bool ptscope_coalesce_mergeable(const struct ptscope_coalescer *c,
-				       const struct ptscope_leaf *leaf,
-				       unsigned long vma_start)
-{
-	const struct ptscope_range *r = &c->cur;
-
-	return !c->per_page && r->end == leaf->start &&
-	       r->vma_start == vma_start && r->e.level == leaf->e.level &&
-	       r->e.state == leaf->e.state && r->e.flags == leaf->e.flags &&
-	       r->e.swap_type == leaf->e.swap_type;
-}
-
-int ptscope_coalesce_flush(struct ptscope_coalescer *c)
-{
-	int ret;
-
-	if (!c->pending)
-		return 0;
-	ret = c->emit(c->priv, &c->cur);
-	c->pending = false;
-	if (ret)
-		c->resume = c->cur.start;
-	return ret;
-}
-
-int ptscope_coalesce_add(struct ptscope_coalescer *c,
-			 const struct ptscope_leaf *leaf,
-			 unsigned long vma_start)
-{
-	int ret;
-
-	if (c->pending && ptscope_coalesce_mergeable(c, leaf, vma_start)) {
-		c->cur.end = leaf->end;
-		c->cur.count++;
-		return 0;
-	}
-	ret = ptscope_coalesce_flush(c);
-	if (ret)
-		return ret;
-	c->cur.start = leaf->start;
-	c->cur.end = leaf->end;
-	c->cur.e = leaf->e;
-	c->cur.count = 1;
-	c->cur.vma_start = vma_start;
-	c->pending = true;
-	return 0;
-}
-
-/*
- * From a pte_table_locked() callback, under the table's PTL: feed its
- * entries, with the result ptscope_coalesce_add() would give for each of
- * their leaves.  A mapped entry whose key (ptscope_pte_key()) is that of
- * the entry before it, which ended the pending range, extends the range
- * after one compare: the same key, the same flags.  A writable entry in a
- * VMA where ptscope_vma_writable_is_exclusive() holds is neither shared
- * nor the zero page, so there the key is its bits outside the frame, and
- * a run of them costs a masked compare each.  Any other non-empty entry
- * goes through the decoder and ptscope_coalesce_add(); runs of zero
- * entries are skipped in one scan.  Same return convention; on a failed
- * emit, w->next is set to c->resume, where the walk resumes.
- */
-int ptscope_coalesce_add_ptes(struct ptscope_coalescer *c,
-			      struct ptscope_walk *w, unsigned long addr,
-			      pte_t *ptep, unsigned int n)
-{
-	unsigned long vma_start = w->vma->vm_start;
-	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
-	struct ptscope_range *r = &c->cur;
-	bool run = false, fast = false, shared;
-	struct ptscope_leaf leaf;
-	u64 key = 0, run_key = 0;
-	unsigned int i;
-	int ret;
-
-	/* Ranges carry no PSS: only the per-VMA statistics do. */
-	memset(&leaf.share, 0, sizeof(leaf.share));
-	for (i = 0; i < n; i++, addr += PAGE_SIZE) {
-		pte_t pte;
-
-		if (fast) {
-			unsigned int m = ptscope_key_run((const u64 *)(ptep + i),
-							 n - i, run_key);
-
-			r->end += (unsigned long)m << PAGE_SHIFT;
-			r->count += m;
-			addr += (unsigned long)m << PAGE_SHIFT;
-			i += m;
-			if (i == n)
-				break;
-		}
-		pte = ptep_get(ptep + i);
-		if (pte_none(pte)) {
-			if (!pte_val(pte)) {
-				unsigned int z = ptscope_zero_run((const u64 *)(ptep + i),
-								  n - i);
-
-				i += z - 1;
-				addr += (unsigned long)(z - 1) << PAGE_SHIFT;
-			}
-			run = false;
-			fast = false;
-			continue;
-		}
-		shared = ptscope_pte_shared(pte, cow_excl);
-		if (pte_present(pte)) {
-			key = ptscope_pte_key(pte, shared);
-			if (run && key == run_key) {
-				r->end += PAGE_SIZE;
-				r->count++;
-				continue;
-			}
-		}
-		leaf.start = addr;
-		leaf.end = addr + PAGE_SIZE;
-		ptscope_decode_pte(pte, w->show_pfn, &leaf.e);
-		ptscope_add_context(w, &leaf.e, shared, false);
-		ret = ptscope_coalesce_add(c, &leaf, vma_start);
-		if (ret) {
-			if (ret > 0)
-				w->next = c->resume;
-			return ret;
-		}
-		/* The pending range now ends with this entry's leaf. */
-		run = pte_present(pte) && !c->per_page;
-		run_key = key;
-		fast = run && cow_excl && pte_write(pte);
-		if (fast)
-			run_key = pte_val(pte) & ~PTE_PFN_MASK;
-	}
-	return 0;
-}
-
 /* ---- one copied PTE ------------------------------------------------------ */
 
 void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
@@ -1351,7 +920,7 @@ void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
 	}
 	key = ptscope_pte_key(pte, shared);
 	if (!cls->valid || cls->key != key) {
-		cls->flags = ptscope_pte_mapped_flags(pte, &cls->state);
+		cls->flags = ptscope_walk_pte_flags(pte, &cls->state);
 		cls->flags = ptscope_context_flags(cls->state, cls->flags,
 						   ptscope_vma_cow(w->vma),
 						   shared, false);
@@ -1362,7 +931,7 @@ void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
 	e->pfn = pte_pfn(pte);
 	if (!w->show_pfn) {
 		e->pfn = 0;
-		e->raw &= ~(u64)PTE_PFN_MASK;
+		e->raw &= ~PTSCOPE_ARCH_PFN_MASK;
 	}
 	e->flags = cls->flags;
 	e->swap_offset = 0;
@@ -1371,429 +940,3 @@ void ptscope_walk_pte_entry(const struct ptscope_walk *w, unsigned int i,
 	e->state = cls->state;
 }
 
-/* ---- per-VMA aggregates ---------------------------------------------- */
-
-/*
- * Count @leaves alike leaves of @level, each @pages base pages: the one
- * place that says which statistic a state and a flag feed.
- */
-static void ptscope_stats_account(struct ptscope_vma_stats *s, u8 level,
-				  u8 state, u64 flags, u64 leaves, u64 pages)
-{
-	pages *= leaves;
-	if (flags & PTSCOPE_F(SOFT_DIRTY))
-		s->soft_dirty += pages;
-
-	switch (state) {
-	case PTSCOPE_STATE_NONE:
-		return;
-	case PTSCOPE_STATE_PRESENT:
-	case PTSCOPE_STATE_PROTNONE:
-		break;
-	case PTSCOPE_STATE_SWAP:
-		s->swap += pages;
-		return;
-	case PTSCOPE_STATE_MIGRATION:
-		s->migration += pages;
-		return;
-	default:
-		s->other += pages;
-		return;
-	}
-
-	if (level < __PTSCOPE_LEVEL_CNT)
-		s->leaves[level] += leaves;
-	s->rss += pages;
-	if (state == PTSCOPE_STATE_PROTNONE)
-		s->protnone += pages;
-	if (flags & PTSCOPE_F(DIRTY))
-		s->dirty += pages;
-	if (flags & PTSCOPE_F(ACCESSED))
-		s->accessed += pages;
-	if (flags & PTSCOPE_F(WRITE))
-		s->writable += pages;
-	if (flags & PTSCOPE_F(COW))
-		s->cow += pages;
-	if (flags & PTSCOPE_F(ZERO_PAGE))
-		s->zero += pages;
-	if (flags & PTSCOPE_F(SHARED))
-		s->shared += pages;
-}
-
-void ptscope_vma_stats_add(struct ptscope_vma_stats *s,
-			   const struct ptscope_leaf *leaf)
-{
-	ptscope_stats_account(s, leaf->e.level, leaf->e.state, leaf->e.flags,
-			      1, (leaf->end - leaf->start) >> PAGE_SHIFT);
-	ptscope_share_sum(&s->share, &leaf->share);
-}
-
-/*
- * A PTE table at once, read in place under its lock: what
- * ptscope_vma_stats_add() would count for each of its leaves, without
- * building a leaf per entry.  Mapped entries are classified with the
- * decoder's own flag function and the walker's context rule, and runs of
- * alike entries (the common case: a table of pages touched the same way)
- * are counted in one step; other non-empty entries (swap, migration,
- * markers) go through the full decoder.  Empty entries count nothing, as
- * in the per-leaf path, and runs of zero entries are skipped in one scan.
- *
- * A run of present writable dirty entries in a VMA where
- * ptscope_vma_writable_is_exclusive() holds goes faster still: such an
- * entry maps an exclusive anonymous page, so it is neither shared nor the
- * zero page (which is never mapped writable), smaps counts it private and
- * dirty with its whole PSS, and its flags depend on its bits outside the
- * frame number alone.  The next entry with the same bits is counted after
- * one compare, with no other test.
- */
-void ptscope_vma_stats_add_ptes(struct ptscope_vma_stats *s,
-				const struct ptscope_walk *w,
-				pte_t *ptep, unsigned int n)
-{
-	bool cow_vma = ptscope_vma_cow(w->vma);
-	bool cow_excl = ptscope_vma_writable_is_exclusive(w->vma);
-	u8 state, run_state = PTSCOPE_STATE_NONE;
-	u64 flags, run_flags = 0, run = 0, key, run_key = 0;
-	struct ptscope_leaf leaf;
-	bool fast = false, shared;
-	unsigned int i;
-
-	/* Non-present entries: smaps counts no PSS for them here. */
-	memset(&leaf.share, 0, sizeof(leaf.share));
-	for (i = 0; i < n; i++) {
-		pte_t pte;
-
-		if (fast) {
-			unsigned int m = ptscope_key_run((const u64 *)(ptep + i),
-							 n - i, run_key);
-
-			/* Exclusive and dirty: all private dirty, whole PSS. */
-			ptscope_share_add(&s->share, PTSCOPE_SH_COUNTED |
-					  PTSCOPE_SH_PRIVATE |
-					  PTSCOPE_SH_DIRTY | 1, m);
-			run += m;
-			i += m;
-			if (i == n)
-				break;
-		}
-		pte = ptep_get(ptep + i);
-		if (!pte_val(pte)) {
-			i += ptscope_zero_run((const u64 *)(ptep + i), n - i) - 1;
-			continue;
-		}
-		if (pte_none(pte))
-			continue;
-		if (!pte_present(pte)) {
-			/* The address is not counted: any page-sized leaf. */
-			leaf.start = 0;
-			leaf.end = PAGE_SIZE;
-			ptscope_decode_pte(pte, w->show_pfn, &leaf.e);
-			ptscope_vma_stats_add(s, &leaf);
-			continue;
-		}
-		ptscope_share_add(&s->share, ptscope_pte_share(pte), 1);
-		/* The same key, the same flags as the last entry. */
-		shared = ptscope_pte_shared(pte, cow_excl);
-		key = ptscope_pte_key(pte, shared);
-		if (run && key == run_key) {
-			run++;
-			continue;
-		}
-		flags = ptscope_pte_mapped_flags(pte, &state);
-		flags = ptscope_context_flags(state, flags, cow_vma, shared,
-					      false);
-		run_key = key;
-		/*
-		 * Then key is the entry's bits outside the frame: see above.
-		 * Dirty too, or smaps' dirty would need the folio's flag.
-		 */
-		fast = cow_excl && (pte_val(pte) & _PAGE_PRESENT) &&
-		       pte_write(pte) && pte_dirty(pte);
-		if (run && (flags != run_flags || state != run_state)) {
-			ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
-					      run_flags, run, 1);
-			run = 0;
-		}
-		run_flags = flags;
-		run_state = state;
-		run++;
-	}
-	if (run)
-		ptscope_stats_account(s, PTSCOPE_LEVEL_PTE, run_state,
-				      run_flags, run, 1);
-}
-
-/* ---- per-mm summary ---------------------------------------------------- */
-
-static int ptscope_summary_leaf(struct ptscope_walk *w,
-				const struct ptscope_leaf *leaf)
-{
-	struct ptscope_summary *s = w->priv;
-
-	ptscope_vma_stats_add(&s->total, leaf);
-	return 0;
-}
-
-static int ptscope_summary_vma_end(struct ptscope_walk *w,
-				   struct vm_area_struct *vma)
-{
-	struct ptscope_summary *s = w->priv;
-
-	s->vmas++;
-	return 0;
-}
-
-static int ptscope_summary_pte_table(struct ptscope_walk *w,
-				     unsigned long addr, pte_t *ptep,
-				     unsigned int n)
-{
-	struct ptscope_summary *s = w->priv;
-
-	ptscope_vma_stats_add_ptes(&s->total, w, ptep, n);
-	return 0;
-}
-
-static const struct ptscope_walk_ops ptscope_summary_ops = {
-	.leaf = ptscope_summary_leaf,
-	.pte_table_locked = ptscope_summary_pte_table,
-	.vma_end = ptscope_summary_vma_end,
-	.share = true,
-};
-
-int ptscope_mm_summary(struct mm_struct *mm, bool show_pfn,
-		       struct ptscope_summary *s)
-{
-	struct ptscope_table_count *t = &s->tables;
-	struct ptscope_walk w;
-	int ret;
-
-	memset(s, 0, sizeof(*s));
-	ret = ptscope_walk_init(&w, mm, &ptscope_summary_ops, s, show_pfn);
-	if (ret)
-		return ret;
-	ret = ptscope_walk_range(&w, 0, TASK_SIZE_MAX);
-	if (ret >= 0) {
-		ret = 0;
-		*t = w.mm_tables;
-		t->tables[PTSCOPE_LEVEL_PGD] = 1;
-		s->deposited = w.deposited;
-		/* mm_pgtables_bytes() counts pte, pmd and pud tables only. */
-		s->counted_bytes = (t->tables[PTSCOPE_LEVEL_PTE] +
-				    t->tables[PTSCOPE_LEVEL_PMD] +
-				    t->tables[PTSCOPE_LEVEL_PUD] +
-				    s->deposited) * PAGE_SIZE;
-		s->pgtables_bytes = mm_pgtables_bytes(mm);
-	}
-	ptscope_walk_release(&w);
-	return ret;
-}
-
-/* ---- vtop ---------------------------------------------------------------- */
-
-static void ptscope_vtop_add(struct ptscope_vtop *v, int level, u32 index,
-			     void *entryp, bool show_pfn)
-{
-	struct ptscope_vtop_level *l = &v->lvl[v->nr++];
-
-	l->level = level;
-	l->index = index;
-	l->entry_phys = show_pfn ? virt_to_phys(entryp) : 0;
-}
-
-static void ptscope_vtop_stop(struct ptscope_vtop *v, int stop)
-{
-	struct ptscope_vtop_level *l = &v->lvl[v->nr - 1];
-
-	v->stop = stop;
-	v->stop_level = l->level;
-	if (stop == PTSCOPE_VTOP_STOP_LEAF && l->e.pfn) {
-		unsigned long size = l->level == PTSCOPE_LEVEL_PUD ? PUD_SIZE :
-				     l->level == PTSCOPE_LEVEL_PMD ? PMD_SIZE :
-				     PAGE_SIZE;
-
-		v->phys = ((u64)l->e.pfn << PAGE_SHIFT) + (v->addr & (size - 1));
-	}
-}
-
-static int ptscope_vtop_leaf_stop(struct ptscope_vtop *v)
-{
-	u8 state = v->lvl[v->nr - 1].e.state;
-
-	if (state == PTSCOPE_STATE_NONE)
-		return PTSCOPE_VTOP_STOP_NONE;
-	if (state == PTSCOPE_STATE_PRESENT || state == PTSCOPE_STATE_PROTNONE)
-		return PTSCOPE_VTOP_STOP_LEAF;
-	return PTSCOPE_VTOP_STOP_NONPRESENT;
-}
-
-struct ptscope_vtop_pte {
-	pte_t pte;
-	phys_addr_t phys;
-};
-
-/* Under the PTL: the PTE and where it sits. */
-static void ptscope_vtop_read_pte(pte_t *ptep, void *arg)
-{
-	struct ptscope_vtop_pte *r = arg;
-
-	r->pte = ptep_get(ptep);
-	r->phys = virt_to_phys(ptep);
-}
-
-/* Below the pud: the pmd and, if there is a table, the pte. */
-static void ptscope_vtop_pmd(struct mm_struct *mm, struct ptscope_vtop *v,
-			     pud_t pud, int huge_level, bool show_pfn)
-{
-	unsigned long addr = v->addr;
-	pmd_t *pmdp = pmd_offset(&pud, addr);
-	struct ptscope_vtop_level *l;
-	struct ptscope_vtop_pte r;
-	unsigned int tries = 0;
-	pmd_t pmd;
-
-	ptscope_vtop_add(v, PTSCOPE_LEVEL_PMD, pmd_index(addr), pmdp, show_pfn);
-	l = &v->lvl[v->nr - 1];
-again:
-	pmd = ptscope_pmdp_get_lockless(pmdp);
-	if (pmd_none(pmd)) {
-		ptscope_decode_none(PTSCOPE_LEVEL_PMD, &l->e);
-		l->e.raw = pmd_val(pmd);
-		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_NONE);
-		return;
-	}
-	if (ptscope_pmd_is_leaf(pmd, huge_level)) {
-		/* Decode a whole value: see ptscope_read_huge_leaf(). */
-		spinlock_t *ptl = pmd_lock(mm, pmdp);
-
-		pmd = ptscope_pmdp_get_lockless(pmdp);
-		spin_unlock(ptl);
-		if (pmd_none(pmd) || !ptscope_pmd_is_leaf(pmd, huge_level)) {
-			if (++tries < 16)
-				goto again;
-			ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
-			return;
-		}
-		ptscope_decode_pmd(pmd, show_pfn, &l->e);
-		ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
-		return;
-	}
-	ptscope_decode_table(pmd_val(pmd), PTSCOPE_LEVEL_PMD, show_pfn, &l->e);
-	if (pmd_bad(pmd) || huge_level != PTSCOPE_LEVEL_NONE) {
-		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
-		return;
-	}
-	if (!ptscope_with_pte_table(mm, pmdp, pmd, addr, ptscope_vtop_read_pte,
-				    &r)) {
-		if (++tries < 16)
-			goto again;
-		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
-		return;
-	}
-	l = &v->lvl[v->nr++];
-	l->level = PTSCOPE_LEVEL_PTE;
-	l->index = pte_index(addr);
-	l->entry_phys = show_pfn ? r.phys : 0;
-	ptscope_decode_pte(r.pte, show_pfn, &l->e);
-	ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
-}
-
-/* From the pgd down to the pud; the pmd and pte are left to the above. */
-static void ptscope_vtop_walk(struct mm_struct *mm, struct ptscope_vtop *v,
-			      int huge_level, bool show_pfn)
-{
-	unsigned long addr = v->addr;
-	pgd_t *pgdp = pgd_offset(mm, addr);
-	struct ptscope_vtop_level *l;
-	pgd_t pgd = READ_ONCE(*pgdp);
-	p4d_t *p4dp, p4d;
-	pud_t *pudp, pud;
-
-	ptscope_vtop_add(v, PTSCOPE_LEVEL_PGD, pgd_index(addr), pgdp, show_pfn);
-	l = &v->lvl[v->nr - 1];
-	ptscope_decode_table(pgd_val(pgd), PTSCOPE_LEVEL_PGD, show_pfn, &l->e);
-	if (pgtable_l5_enabled()) {
-		if (pgd_none(pgd) || pgd_bad(pgd)) {
-			ptscope_vtop_stop(v, pgd_none(pgd) ?
-					  PTSCOPE_VTOP_STOP_NONE :
-					  PTSCOPE_VTOP_STOP_BAD);
-			return;
-		}
-		p4dp = p4d_offset(&pgd, addr);
-		p4d = READ_ONCE(*p4dp);
-		ptscope_vtop_add(v, PTSCOPE_LEVEL_P4D, p4d_index(addr), p4dp,
-				 show_pfn);
-		l = &v->lvl[v->nr - 1];
-		ptscope_decode_table(p4d_val(p4d), PTSCOPE_LEVEL_P4D, show_pfn,
-				     &l->e);
-	} else {
-		/* Folded: the pgd entry is the p4d entry. */
-		p4d = *p4d_offset(&pgd, addr);
-	}
-	if (p4d_none(p4d) || p4d_bad(p4d)) {
-		ptscope_vtop_stop(v, p4d_none(p4d) ? PTSCOPE_VTOP_STOP_NONE :
-				  PTSCOPE_VTOP_STOP_BAD);
-		return;
-	}
-
-	pudp = pud_offset(&p4d, addr);
-	pud = READ_ONCE(*pudp);
-	ptscope_vtop_add(v, PTSCOPE_LEVEL_PUD, pud_index(addr), pudp, show_pfn);
-	l = &v->lvl[v->nr - 1];
-	if (pud_none(pud)) {
-		ptscope_decode_none(PTSCOPE_LEVEL_PUD, &l->e);
-		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_NONE);
-		return;
-	}
-	if (ptscope_pud_is_leaf(pud, huge_level)) {
-		spin_lock(&mm->page_table_lock);
-		pud = READ_ONCE(*pudp);
-		spin_unlock(&mm->page_table_lock);
-		if (pud_none(pud) || !ptscope_pud_is_leaf(pud, huge_level)) {
-			/* Zapped or split since: one look is all vtop takes. */
-			ptscope_decode_none(PTSCOPE_LEVEL_PUD, &l->e);
-			ptscope_vtop_stop(v, pud_none(pud) ?
-					  PTSCOPE_VTOP_STOP_NONE :
-					  PTSCOPE_VTOP_STOP_BAD);
-			return;
-		}
-		ptscope_decode_pud(pud, show_pfn, &l->e);
-		ptscope_vtop_stop(v, ptscope_vtop_leaf_stop(v));
-		return;
-	}
-	ptscope_decode_table(pud_val(pud), PTSCOPE_LEVEL_PUD, show_pfn, &l->e);
-	if (pud_bad(pud) || !pud_present(pud)) {
-		ptscope_vtop_stop(v, PTSCOPE_VTOP_STOP_BAD);
-		return;
-	}
-	ptscope_vtop_pmd(mm, v, pud, huge_level, show_pfn);
-}
-
-int ptscope_vtop(struct mm_struct *mm, unsigned long addr, bool show_pfn,
-		 struct ptscope_vtop *v)
-{
-	struct vm_area_struct *vma;
-
-	memset(v, 0, sizeof(*v));
-	v->addr = addr;
-	v->stop = PTSCOPE_VTOP_STOP_NO_VMA;
-	if (addr >= TASK_SIZE_MAX)
-		return 0;
-	/* One short walk: the VMA and its tables stay put while held. */
-	if (mmap_read_lock_killable(mm))
-		return -EINTR;
-	vma = vma_lookup(mm, addr);
-	if (vma) {
-		struct address_space *mapping = ptscope_vma_shared_tables(vma);
-
-		v->vm_start = vma->vm_start;
-		v->vm_end = vma->vm_end;
-		v->vm_flags = vma->vm_flags;
-		if (mapping)
-			i_mmap_lock_read(mapping);
-		ptscope_vtop_walk(mm, v, ptscope_vma_huge_level(vma), show_pfn);
-		if (mapping)
-			i_mmap_unlock_read(mapping);
-	}
-	mmap_read_unlock(mm);
-	return 0;
-}

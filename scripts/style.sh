@@ -43,7 +43,7 @@ check() { # name ignore-types files...
 }
 base_ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 # shellcheck disable=SC2046
-check "module" "$base_ignore" $(ls module/*.c module/*.h module/uapi/*.h | grep -v compat.h)
+check "module" "$base_ignore" $(ls module/*.c module/*.h module/uapi/*.h module/arch/*.[ch] | grep -v compat.h)
 check "compat.h" "$base_ignore,LINUX_VERSION_CODE,CONSTANT_COMPARISON" module/compat.h
 # The race tests' helper modules, each with its own compat header.
 # shellcheck disable=SC2046

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * arch.h: what ptscope knows about the processor's page tables, in one
+ * small interface, as the kernel's mm/ptdump.c leaves the bits to
+ * arch/<arch>/mm/dump_pagetables.c.  The walker, the decoder (entry.c),
+ * the statistics probes and the front ends ask these questions and test
+ * no hardware bit themselves.
+ *
+ * Each architecture answers them in module/arch/<arch>.h, inline because
+ * the walker's hot loops ask some of them for every entry, and in
+ * module/arch/<arch>.c, out of line, for the cold ones; Kbuild picks the
+ * object.  Kernel-version differences stay in compat.h, also for an
+ * architecture's own helpers (devmap, pmd_special()).
+ *
+ * Every function is pure: no locks, no mm, no sleeping; @val is the raw
+ * value of one entry as read (READ_ONCE(), ptep_get()), @level an enum
+ * ptscope_level.
+ *
+ * Entry bits (<arch>.h):
+ *   PTSCOPE_ARCH_PFN_MASK        the bits of a pte, and of an entry that
+ *                                points at a table, that hold the frame
+ *   ptscope_arch_val_present(val)  the hardware valid bit is set
+ *   ptscope_arch_val_mapped(val)   valid or PROT_NONE: pte_present()'s
+ *                                  meaning, at any level
+ *   ptscope_arch_memtype_flags(val, level)  a leaf's memory type as
+ *                                  PTSCOPE_F(PWT/PCD/PAT)
+ *   ptscope_arch_leaf_hw_flags(val, level)  the flags a mapped leaf's bits
+ *                                  give directly: PRESENT, USER, GLOBAL,
+ *                                  NX and the memory type; entry.c adds
+ *                                  those the kernel's accessors give
+ *   ptscope_arch_pud_leaf(pud)     a huge pud, whether present or not
+ *   ptscope_arch_pud_uffd_wp(val)  uffd-wp on a pud leaf (no accessor)
+ * Entry bits (<arch>.c):
+ *   ptscope_arch_table_flags(val)  an entry that points at a table: its
+ *                                  flags, PRESENT set if it does
+ *   ptscope_arch_table_pfn(val)    the frame of the table it points at
+ *   ptscope_arch_huge_pfn_mask(val, level)  the frame bits of a pmd or pud
+ *                                  leaf
+ *   ptscope_arch_swp_offset_mask()  the bits of a swap entry that hold
+ *                                  its offset (hidden from unprivileged
+ *                                  callers, as pagemap hides them)
+ * Paging geometry of the running kernel (<arch>.h):
+ *   ptscope_arch_levels()          levels in use (4 or 5)
+ *   ptscope_arch_has_p4d()         the p4d level has tables of its own
+ *                                  (false: it folds into the pgd at run
+ *                                  time)
+ *   ptscope_arch_va_bits()         bits of a user virtual address
+ *   ptscope_arch_user_top()        the end of user space (TASK_SIZE_MAX)
+ * Statistics (<arch>.h; stats.c):
+ *   ptscope_arch_tlb_reason(reason)  tlb:tlb_flush's reason as the UAPI's
+ *                                  enum ptscope_tlb_reason, or -1
+ *   ptscope_arch_tlb_flush_all(pages)  the event flushed everything
+ *   ptscope_arch_fault_access(error_code)  PTSCOPE_CTR_FAULT_READ, _WRITE
+ *                                  or _IFETCH, from a page fault's code
+ *   ptscope_arch_fault_prot(error_code)  a protection fault, not a
+ *                                  not-present one
+ */
+#ifndef _PTSCOPE_ARCH_H
+#define _PTSCOPE_ARCH_H
+
+#include <linux/types.h>
+
+#if defined(CONFIG_X86_64)
+#include "arch/x86.h"
+#else
+#error "ptscope: this architecture has no module/arch/ support (x86-64 only)"
+#endif
+
+u64 ptscope_arch_table_flags(u64 val);
+u64 ptscope_arch_table_pfn(u64 val);
+u64 ptscope_arch_huge_pfn_mask(u64 val, int level);
+u64 ptscope_arch_swp_offset_mask(void);
+
+#endif /* _PTSCOPE_ARCH_H */
