@@ -30,6 +30,9 @@
  *                                  those the kernel's accessors give
  *   ptscope_arch_pud_leaf(pud)     a huge pud, whether present or not
  *   ptscope_arch_pud_uffd_wp(val)  uffd-wp on a pud leaf (no accessor)
+ *   ptscope_arch_pud_dirty(pud), ptscope_arch_pud_soft_dirty(pud)
+ *                                  pud_dirty() and pud_soft_dirty(), which
+ *                                  not every architecture has
  * Entry bits (<arch>.c):
  *   ptscope_arch_table_flags(val)  an entry that points at a table: its
  *                                  flags, PRESENT set if it does
@@ -62,8 +65,10 @@
 
 #if defined(CONFIG_X86_64)
 #include "arch/x86.h"
+#elif defined(CONFIG_ARM64)
+#include "arch/arm64.h"
 #else
-#error "ptscope: this architecture has no module/arch/ support (x86-64 only)"
+#error "ptscope: this architecture has no module/arch/ support (x86-64 and arm64 only)"
 #endif
 
 u64 ptscope_arch_table_flags(u64 val);

@@ -205,9 +205,9 @@ void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
 		e->flags |= PTSCOPE_F(WRITE);
 	if (pud_young(pud))
 		e->flags |= PTSCOPE_F(ACCESSED);
-	if (pud_dirty(pud))
+	if (ptscope_arch_pud_dirty(pud))
 		e->flags |= PTSCOPE_F(DIRTY);
-	if (pud_soft_dirty(pud))
+	if (ptscope_arch_pud_soft_dirty(pud))
 		e->flags |= PTSCOPE_F(SOFT_DIRTY);
 	if (ptscope_arch_pud_uffd_wp(val))
 		e->flags |= PTSCOPE_F(UFFD_WP);

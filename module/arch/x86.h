@@ -99,6 +99,16 @@ static inline bool ptscope_arch_pud_uffd_wp(u64 val)
 	return val & _PAGE_UFFD_WP;
 }
 
+static inline bool ptscope_arch_pud_dirty(pud_t pud)
+{
+	return pud_dirty(pud);
+}
+
+static inline bool ptscope_arch_pud_soft_dirty(pud_t pud)
+{
+	return pud_soft_dirty(pud);
+}
+
 /* LA57 (5-level paging) is chosen at boot: no5lvl, or a CPU without it. */
 static inline unsigned int ptscope_arch_levels(void)
 {
