@@ -49,6 +49,14 @@
  *                                  time)
  *   ptscope_arch_va_bits()         bits of a user virtual address
  *   ptscope_arch_user_top()        the end of user space (TASK_SIZE_MAX)
+ *   ptscope_arch_pgdir_shift(), ptscope_arch_ptrs_per_pgd(),
+ *   ptscope_arch_ptrs_per_p4d()    PGDIR_SHIFT, PTRS_PER_PGD and
+ *                                  PTRS_PER_P4D of the levels in use
+ *   ptscope_arch_pgd_offset(mm, addr), ptscope_arch_pgd_index(addr)
+ *                                  the top-level entry the MMU reads for
+ *                                  @addr, and its index: where the p4d
+ *                                  folds into the pgd at run time, the
+ *                                  p4d's (arm64 at 48-bit VA)
  * Statistics (<arch>.h; stats.c):
  *   ptscope_arch_tlb_reason(reason)  tlb:tlb_flush's reason as the UAPI's
  *                                  enum ptscope_tlb_reason, or -1

@@ -157,12 +157,15 @@ static int ptscope_put_info(struct sk_buff *msg, bool show_pfn)
 	    nla_put_u32(msg, PTSCOPE_INFO_PMD_SHIFT, PMD_SHIFT) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PUD_SHIFT, PUD_SHIFT) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_P4D_SHIFT, P4D_SHIFT) ||
-	    nla_put_u32(msg, PTSCOPE_INFO_PGDIR_SHIFT, PGDIR_SHIFT) ||
+	    nla_put_u32(msg, PTSCOPE_INFO_PGDIR_SHIFT,
+			ptscope_arch_pgdir_shift()) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PTE, PTRS_PER_PTE) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PMD, PTRS_PER_PMD) ||
 	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PUD, PTRS_PER_PUD) ||
-	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_P4D, PTRS_PER_P4D) ||
-	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PGD, PTRS_PER_PGD) ||
+	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_P4D,
+			ptscope_arch_ptrs_per_p4d()) ||
+	    nla_put_u32(msg, PTSCOPE_INFO_PTRS_PER_PGD,
+			ptscope_arch_ptrs_per_pgd()) ||
 	    ptscope_put_u64(msg, PTSCOPE_INFO_TASK_SIZE, ptscope_arch_user_top(),
 			    PTSCOPE_INFO_PAD))
 		goto err_cancel;

@@ -137,13 +137,14 @@ static void ptscope_vtop_walk(struct mm_struct *mm, struct ptscope_vtop *v,
 			      int huge_level, bool show_pfn)
 {
 	unsigned long addr = v->addr;
-	pgd_t *pgdp = pgd_offset(mm, addr);
+	pgd_t *pgdp = ptscope_arch_pgd_offset(mm, addr);
 	struct ptscope_vtop_level *l;
 	pgd_t pgd = READ_ONCE(*pgdp);
 	p4d_t *p4dp, p4d;
 	pud_t *pudp, pud;
 
-	ptscope_vtop_add(v, PTSCOPE_LEVEL_PGD, pgd_index(addr), pgdp, show_pfn);
+	ptscope_vtop_add(v, PTSCOPE_LEVEL_PGD, ptscope_arch_pgd_index(addr),
+			 pgdp, show_pfn);
 	l = &v->lvl[v->nr - 1];
 	ptscope_decode_table(pgd_val(pgd), PTSCOPE_LEVEL_PGD, show_pfn, &l->e);
 	if (ptscope_arch_has_p4d()) {
@@ -162,7 +163,7 @@ static void ptscope_vtop_walk(struct mm_struct *mm, struct ptscope_vtop *v,
 				     &l->e);
 	} else {
 		/* Folded: the pgd entry is the p4d entry. */
-		p4d = *p4d_offset(&pgd, addr);
+		p4d = __p4d(pgd_val(pgd));
 	}
 	if (p4d_none(p4d) || p4d_bad(p4d)) {
 		ptscope_vtop_stop(v, p4d_none(p4d) ? PTSCOPE_VTOP_STOP_NONE :

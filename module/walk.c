@@ -656,10 +656,16 @@ again:
 	return 0;
 }
 
-static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t pgd,
-				  unsigned long addr, unsigned long end)
+/*
+ * p4d_offset_lockless(), not p4d_offset(&pgd): where the p4d folds at run
+ * time into a pgd of a larger configured size (arm64 at 48-bit VA), the
+ * entries sit in the table @pgdp points into, not in the copy.
+ */
+static int ptscope_walk_p4d_range(struct ptscope_walk *w, pgd_t *pgdp,
+				  pgd_t pgd, unsigned long addr,
+				  unsigned long end)
 {
-	p4d_t *p4dp = p4d_offset(&pgd, addr);
+	p4d_t *p4dp = p4d_offset_lockless(pgdp, pgd, addr);
 	unsigned long next;
 	int ret;
 
@@ -713,7 +719,7 @@ static int ptscope_walk_vma(struct ptscope_walk *w, unsigned long end)
 			w->budget--;
 			ret = 0;
 		} else {
-			ret = ptscope_walk_p4d_range(w, pgd, addr, next);
+			ret = ptscope_walk_p4d_range(w, pgdp, pgd, addr, next);
 			if (!ret && w->cursor < next)
 				return 0;
 		}

@@ -116,6 +116,45 @@ static inline unsigned long ptscope_arch_user_top(void)
 }
 
 /*
+ * PGDIR_SHIFT and PTRS_PER_* are 52-bit VA's constants; at 48 bits the
+ * top table is the p4d's, and the p4d level has one entry, as x86 says.
+ */
+static inline unsigned int ptscope_arch_pgdir_shift(void)
+{
+	return pgtable_l5_enabled() ? PGDIR_SHIFT : P4D_SHIFT;
+}
+
+static inline unsigned int ptscope_arch_ptrs_per_pgd(void)
+{
+	return pgtable_l5_enabled() ? PTRS_PER_PGD : PTRS_PER_P4D;
+}
+
+static inline unsigned int ptscope_arch_ptrs_per_p4d(void)
+{
+	return pgtable_l5_enabled() ? PTRS_PER_P4D : 1;
+}
+
+/*
+ * At 48-bit VA the p4d folds away at run time, but PGDIR_SHIFT stays 52-bit
+ * VA's 48: the top table is the folded p4d, which p4d_offset() finds in
+ * the pgd's page.
+ */
+static inline pgd_t *ptscope_arch_pgd_offset(struct mm_struct *mm,
+					     unsigned long addr)
+{
+	pgd_t *pgdp = pgd_offset(mm, addr);
+
+	if (pgtable_l5_enabled())
+		return pgdp;
+	return (pgd_t *)p4d_offset(pgdp, addr);
+}
+
+static inline unsigned long ptscope_arch_pgd_index(unsigned long addr)
+{
+	return pgtable_l5_enabled() ? pgd_index(addr) : p4d_index(addr);
+}
+
+/*
  * arm64 has neither tlb:tlb_flush nor exceptions:page_fault_*: stats.c
  * finds no tracepoint and reports statistics unavailable, so these never
  * run.

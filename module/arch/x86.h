@@ -132,6 +132,14 @@ static inline unsigned long ptscope_arch_user_top(void)
 	return TASK_SIZE_MAX;
 }
 
+#define ptscope_arch_pgdir_shift()	PGDIR_SHIFT
+#define ptscope_arch_ptrs_per_pgd()	PTRS_PER_PGD
+#define ptscope_arch_ptrs_per_p4d()	PTRS_PER_P4D
+
+/* pgdir_shift follows LA57, so the pgd is always the top table. */
+#define ptscope_arch_pgd_offset(mm, addr)	pgd_offset(mm, addr)
+#define ptscope_arch_pgd_index(addr)		pgd_index(addr)
+
 /*
  * The UAPI's reasons are the kernel's enum tlb_flush_reason, which only
  * x86 reports; 7.2 added TLB_REMOTE_WRONG_CPU, which ptscope does not

@@ -61,6 +61,18 @@ static bool row_swapish(const struct pt_row *r)
 
 static uint64_t raw_pfn_mask(const struct pt_row *r)
 {
+#ifdef __aarch64__
+	/*
+	 * arm64 (4K pages): output address bits 12-49; DBM is bit 51.  LPA2's
+	 * address bits 50-51 (entry bits 8-9) are zero below 1 PiB, and are
+	 * the shareability field without LPA2, so they are not checked.
+	 */
+	if (!strcmp(r->level, "pud"))
+		return 0x0003ffffc0000000ULL;
+	if (!strcmp(r->level, "pmd"))
+		return 0x0003ffffffe00000ULL;
+	return 0x0003fffffffff000ULL;
+#endif
 	if (!strcmp(r->level, "pud"))
 		return 0x000fffffc0000000ULL;
 	if (!strcmp(r->level, "pmd"))
