@@ -170,6 +170,7 @@ int pt_read_smaps(pid_t pid, struct pt_vma **out)
 		}
 		if (cur && !strncmp(line, "VmFlags:", 8)) {
 			cur->vm_softdirty = strstr(line, " sd") != NULL;
+			cur->vm_pfnmap = strstr(line, " pf") != NULL;
 			continue;
 		}
 		if (!cur || sscanf(line, "%63[^:]: %lu kB", key, &val) != 2)

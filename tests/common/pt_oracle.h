@@ -55,6 +55,7 @@ struct pt_vma {
 	unsigned long pss, private_clean, private_dirty, shared_clean;
 	unsigned long shared_dirty;
 	bool vm_softdirty;		/* VmFlags has "sd" */
+	bool vm_pfnmap;			/* VmFlags has "pf": pagemap is blind */
 };
 
 /* Parses /proc/PID/smaps; *out is malloc()ed.  Returns the count or -errno. */
