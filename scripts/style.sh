@@ -28,19 +28,26 @@ if [ ! -x "$checkpatch" ]; then
 		'*/scripts/const_structs.checkpatch'
 fi
 
-# compat.h is the one file allowed to test kernel versions.
-check() { # name ignore-types files...
-	local name=$1 ignore=$2 out
-	shift 2
-	if out=$("$checkpatch" --no-tree --strict --quiet --show-types \
-		--ignore "$ignore" -f "$@" 2>&1); then
-		echo "PASS: checkpatch --strict, $name"
+# verdict STATUS WHAT OUTPUT: one PASS or FAIL line (OUTPUT before a FAIL).
+verdict() {
+	if [ "$1" -eq 0 ]; then
+		echo "PASS: $2"
 		pass=$((pass + 1))
 	else
-		echo "$out"
-		echo "FAIL: checkpatch --strict, $name"
+		[ -n "$3" ] && echo "$3"
+		echo "FAIL: $2"
 		fail=$((fail + 1))
 	fi
+}
+
+# compat.h is the one file allowed to test kernel versions.
+check() { # name ignore-types files...
+	local name=$1 ignore=$2 out rc
+	shift 2
+	out=$("$checkpatch" --no-tree --strict --quiet --show-types \
+		--ignore "$ignore" -f "$@" 2>&1)
+	rc=$?
+	verdict "$rc" "checkpatch --strict, $name" "$out"
 }
 base_ignore=FILE_PATH_CHANGES,SPDX_LICENSE_TAG
 # shellcheck disable=SC2046
@@ -58,23 +65,20 @@ check "test modules' compat headers" \
 # build, with its delay points, for one kernel; RUNNER runs make (the sid
 # chroot for kernels whose headers need sid's compiler).
 build_style() {
-	local kdir=$1 rel=$2 out_dir=$top/build/style/$2 hooks what out
+	local kdir=$1 rel=$2 out_dir=$top/build/style/$2 hooks what out rc
 	shift 2
 	rm -rf "$out_dir" "$out_dir-test"
 	for hooks in "" PTSCOPE_TEST_HOOKS=y; do
 		what="W=1 + sparse build${hooks:+ (test build)}, $rel"
 		# shellcheck disable=SC2086
-		if out=$("$@" make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir${hooks:+-test}" \
-			C=2 $hooks 2>&1) &&
-			! echo "$out" | grep -E 'warning|error|is not available' |
-				grep -v 'Skipping BTF'; then
-			echo "PASS: $what"
-			pass=$((pass + 1))
-		else
-			echo "$out" | grep -v 'Skipping BTF'
-			echo "FAIL: $what"
-			fail=$((fail + 1))
+		out=$("$@" make -s kmod KDIR="$kdir" KMOD_OUT="$out_dir${hooks:+-test}" \
+			C=2 $hooks 2>&1)
+		rc=$?
+		out=$(echo "$out" | grep -v 'Skipping BTF')
+		if [ "$rc" -eq 0 ] && echo "$out" | grep -qE 'warning|error|is not available'; then
+			rc=1
 		fi
+		verdict "$rc" "$what" "$out"
 	done
 }
 
@@ -111,14 +115,10 @@ done
 
 # The man page: every groff warning (-ww) is a fault, as a raw control
 # character or a misspelt macro would otherwise print silently wrong.
-if out=$(groff -man -ww -z userspace/ptscope.1 2>&1) && [ -z "$out" ]; then
-	echo "PASS: groff -man -ww, userspace/ptscope.1"
-	pass=$((pass + 1))
-else
-	echo "$out"
-	echo "FAIL: groff -man -ww, userspace/ptscope.1"
-	fail=$((fail + 1))
-fi
+out=$(groff -man -ww -z userspace/ptscope.1 2>&1)
+rc=$?
+[ -n "$out" ] && rc=1
+verdict "$rc" "groff -man -ww, userspace/ptscope.1" "$out"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
