@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,6 +172,7 @@ int pt_read_smaps(pid_t pid, struct pt_vma **out)
 		if (cur && !strncmp(line, "VmFlags:", 8)) {
 			cur->vm_softdirty = strstr(line, " sd") != NULL;
 			cur->vm_pfnmap = strstr(line, " pf") != NULL;
+			cur->vm_bti = strstr(line, " bt") != NULL;
 			continue;
 		}
 		if (!cur || sscanf(line, "%63[^:]: %lu kB", key, &val) != 2)
@@ -265,6 +267,20 @@ bool pt_module_loaded(void)
 			found = true;
 	fclose(f);
 	return found;
+}
+
+unsigned int pt_paging_levels(void)
+{
+	void *hint = (void *)(UINT64_C(1) << 50);
+	void *p = mmap(hint, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	unsigned int levels;
+
+	if (p == MAP_FAILED)
+		return 0;
+	levels = (uintptr_t)p >= (UINT64_C(1) << 48) ? 5 : 4;
+	munmap(p, 4096);
+	return levels;
 }
 
 char *pt_proc_query(const char *file, const char *sel)

@@ -56,6 +56,7 @@ struct pt_vma {
 	unsigned long shared_dirty;
 	bool vm_softdirty;		/* VmFlags has "sd" */
 	bool vm_pfnmap;			/* VmFlags has "pf": pagemap is blind */
+	bool vm_bti;			/* VmFlags has "bt": arm64 BTI guarded */
 };
 
 /* Parses /proc/PID/smaps; *out is malloc()ed.  Returns the count or -errno. */
@@ -74,6 +75,13 @@ long pt_status_field(pid_t pid, const char *field);
 long pt_status_kb(pid_t pid, const char *field);
 /* Whether ptscope.ko is in /proc/modules. */
 bool pt_module_loaded(void);
+
+/*
+ * The paging levels the kernel runs, 4 or 5, found as a user sees them:
+ * an mmap() hinted at 2^50 lands above 2^48 only with 5 levels (x86's LA57,
+ * arm64's 52-bit VA with LPA2).  0 if the probe mapping fails.
+ */
+unsigned int pt_paging_levels(void);
 
 /* ---- ptscope procfs ---- */
 enum pt_state {

@@ -1669,25 +1669,10 @@ static void run_user_pass(int argc, char **argv)
 	waitpid(u.root_target, NULL, 0);
 }
 
-static unsigned int paging_levels(void)
-{
-	char line[4096];
-	unsigned int l = 4;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return 4;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "flags", 5) && strstr(line, " la57"))
-			l = 5;
-	fclose(f);
-	return l;
-}
-
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	levels = paging_levels();
+	levels = pt_paging_levels();
 	if (geteuid()) {
 		who = "user";
 		run_all(argc, argv, 1);
