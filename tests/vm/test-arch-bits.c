@@ -245,9 +245,11 @@ static void check_leaves(const struct json *ents, unsigned int levels)
 {
 	unsigned long leaves = 0, bad[8] = { 0 }, gp = 0, bti_vmas = 0;
 	static const char *const what[8] = {
-		"valid/EL0/PXN/nG", "UXN vs the VMA's x", "GP vs VmFlags bt",
-		"page/block bit", "shareability", "memtype missing",
-		"no VMA", "arm64 object missing",
+		"valid, EL0, PXN and nG", "UXN exactly where the VMA is not x",
+		"GP exactly where VmFlags has bt",
+		"page bit at the pte level, clear in blocks",
+		"shareability (tcr with LPA2, else inner)", "a memory type",
+		"inside a VMA", "an arm64 object",
 	};
 	const char *sh_want = levels == 5 ? "tcr" : "inner";
 	struct pt_vma *v;
@@ -304,7 +306,7 @@ static void check_leaves(const struct json *ents, unsigned int levels)
 		if (k == 2 && !bti_vmas)
 			continue;
 		if (bad[k])
-			pt_fail("arch-bits/leaves: %lu of %lu present leaves wrong: %s",
+			pt_fail("arch-bits/leaves: %lu of %lu present leaves lack: %s",
 				bad[k], leaves, what[k]);
 		else
 			pt_pass("arch-bits/leaves: %lu present leaves: %s", leaves,
@@ -459,7 +461,7 @@ static void check_cont_ranges(char *cont)
 	unsigned long hinted = 0, bad = 0;
 	size_t i;
 
-	snprintf(args, sizeof(args), "--range %lx-%lx", (unsigned long)cont,
+	snprintf(args, sizeof(args), "--range 0x%lx-0x%lx", (unsigned long)cont,
 		 (unsigned long)(cont + REGION));
 	j = walk_json(args);
 	if (!j)
