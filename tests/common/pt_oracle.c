@@ -371,18 +371,29 @@ int pt_read_rows(const char *file, pid_t pid, unsigned long start,
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char state[16], swap[48];
+		const char *tail;
 		struct pt_row r;
+		int end = 0;
 
 		if (line[0] == '#')
 			continue;
 		memset(&r, 0, sizeof(r));
-		if (sscanf(line, "%lx %lx %7s %15s %31s %" SCNx64 " %" SCNx64 " %47s",
+		if (sscanf(line, "%lx %lx %7s %15s %31s %" SCNx64 " %" SCNx64 " %47s%n",
 			   &r.start, &r.end, r.level, state, r.flags, &r.pfn,
-			   &r.raw, swap) != 8) {
+			   &r.raw, swap, &end) != 8) {
 			free(buf);
 			free(rows);
 			return -EPROTO;
 		}
+		/* After the ranges' " n=COUNT SIZEK", arm64's columns. */
+		tail = line + end;
+		if (!strncmp(tail, " n=", 3)) {
+			tail = strchr(tail + 1, ' ');
+			tail = tail ? strchr(tail + 1, ' ') : NULL;
+			if (!tail)
+				tail = "";
+		}
+		snprintf(r.arch, sizeof(r.arch), "%s", tail);
 		r.state = pt_parse_state(state);
 		if (strcmp(swap, "-")) {
 			r.has_swap = true;

@@ -98,6 +98,8 @@ struct pt_row {
 	bool has_swap;
 	unsigned int swap_type;
 	uint64_t swap_offset;
+	/* arm64: the trailing "LETTERS SH MEMTYPE" columns; "" on x86. */
+	char arch[48];
 };
 
 /* Flag letters by column (see the module's legend). */
