@@ -19,7 +19,7 @@
 # Each stage's own summary is folded into the total; a stage that dies
 # without one counts as a failure.  Options: --host-only; KERNELS="6.1 6.12 7.2"
 # and LEVELS="4 5" narrow the matrix; extra arguments select VM tests by
-# name.  ARM64=0 leaves the arm64 stages out.
+# name.  ARM64=1 adds the arm64 stages (not yet by default: see issue 15).
 #
 # --debug (make check-debug) runs the VM stages on the debug kernel that
 # scripts/debug-kernel builds (DEBUG_KERNEL=6.1|6.12|7.2, default 6.12), each
@@ -201,7 +201,7 @@ if [ "$host_only" = 0 ]; then
 	# arm64 first: aarch64 under TCG runs about three times slower than
 	# x86-64, so these are the longest stages.  Each test gets 2400 s.
 	# test-cli is left to make check-arm64: it ran past 30 minutes there.
-	if [ "${ARM64:-1}" = 1 ] && [[ " $kernels " == *" 6.12 "* ]] &&
+	if [ "${ARM64:-0}" = 1 ] && [[ " $kernels " == *" 6.12 "* ]] &&
 		{ [ $# -eq 0 ] || [[ " $* " == *" arm64 "* ]]; }; then
 		for l in 5 4; do
 			vm_stage "arm64 VM suite, 6.12, $l-level" \

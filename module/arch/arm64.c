@@ -113,7 +113,8 @@ u64 ptscope_arch_leaf_bits(u64 val, int level)
 	if (!pte_valid(__pte(val)))
 		return 0;
 	bits = ptscope_arm64_leaf_common(val);
-	if (val & PTE_TABLE_BIT)
+	/* Type 0b11 (bit 1 set): page, or table above the pte level. */
+	if ((val & PTE_TYPE_MASK) == PTE_TYPE_PAGE)
 		bits |= PTSCOPE_ARM64(TABLE);
 	return bits;
 }

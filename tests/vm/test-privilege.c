@@ -996,11 +996,13 @@ static void stats_state(int64_t *enabled, bool *watched)
 
 /*
  * Whether the kernel has the tracepoints statistics count: its symbol
- * table names __tracepoint_tlb_flush (not on arm64).  -1 if unreadable.
+ * table names __tracepoint_tlb_flush and __tracepoint_page_fault_user
+ * (arm64 has no page_fault_*).  -1 if unreadable.
  */
-static int kernel_has_tlb_tracepoint(void)
+static int kernel_has_stats_tracepoints(void)
 {
 	static int have = -2;
+	bool tlb = false, fault = false;
 	char line[256];
 	FILE *f;
 
@@ -1009,14 +1011,12 @@ static int kernel_has_tlb_tracepoint(void)
 	f = fopen("/proc/kallsyms", "r");
 	if (!f)
 		return have = -1;
-	have = 0;
-	while (fgets(line, sizeof(line), f))
-		if (strstr(line, " __tracepoint_tlb_flush\n")) {
-			have = 1;
-			break;
-		}
+	while (fgets(line, sizeof(line), f)) {
+		tlb |= strstr(line, " __tracepoint_tlb_flush\n") != NULL;
+		fault |= strstr(line, " __tracepoint_page_fault_user\n") != NULL;
+	}
 	fclose(f);
-	return have;
+	return have = tlb && fault;
 }
 
 static void check_stats_change(const char *iface, bool cap, int err,
@@ -1026,9 +1026,9 @@ static void check_stats_change(const char *iface, bool cap, int err,
 	bool w1;
 
 	stats_state(&en1, &w1);
-	if (cap && err == EOPNOTSUPP && !kernel_has_tlb_tracepoint())
+	if (cap && err == EOPNOTSUPP && !kernel_has_stats_tracepoints())
 		/* Permitted, but there is nothing to switch on (arm64). */
-		pt_pass("%s/stats: %s: EOPNOTSUPP with the capability: /proc/kallsyms has no tlb_flush tracepoint",
+		pt_pass("%s/stats: %s: EOPNOTSUPP with the capability: /proc/kallsyms lacks the tlb_flush or page_fault_user tracepoint",
 			who, iface);
 	else if (cap && err)
 		pt_fail("%s/stats: %s: %s with CAP_SYS_ADMIN or CAP_PERFMON (%s)",
