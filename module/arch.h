@@ -42,12 +42,30 @@
  *   ptscope_arch_swp_offset_mask()  the bits of a swap entry that hold
  *                                  its offset (hidden from unprivileged
  *                                  callers, as pagemap hides them)
+ * The architecture's own bits (PTSCOPE_RANGE_ARCH and _MEMTYPE):
+ *   PTSCOPE_ARCH_HAS_BITS          1 if the architecture reports them
+ *                                  (<arch>.h); then PTSCOPE_RF_PACKED,
+ *                                  whose records cannot hold them, is not
+ *                                  offered
+ *   ptscope_arch_leaf_bits(val, level)  a valid leaf's bits (<arch>.c)
+ *   ptscope_arch_table_bits(val)   a valid table entry's bits (<arch>.c)
+ *   ptscope_arch_memtype(val)      a valid leaf's enum ptscope_memtype
+ *                                  (<arch>.c)
+ *   ptscope_arch_bits_str(e, buf)  " LETTERS SH MEMTYPE" for procfs rows,
+ *                                  "" where there are no bits; their
+ *                                  legend and header from
+ *                                  ptscope_arch_legend() and
+ *                                  ptscope_arch_columns() ("" likewise)
+ *   ptscope_arch_name(), ptscope_arch_roots()  the architecture and where
+ *                                  its MMU finds the tables, for
+ *                                  PTSCOPE_INFO_ARCH and _ROOTS (<arch>.c)
  * Paging geometry of the running kernel (<arch>.h):
  *   ptscope_arch_levels()          levels in use (4 or 5)
  *   ptscope_arch_has_p4d()         the p4d level has tables of its own
  *                                  (false: it folds into the pgd at run
  *                                  time)
- *   ptscope_arch_va_bits()         bits of a user virtual address
+ *   ptscope_arch_va_bits()         bits of a virtual address the MMU
+ *                                  translates (x86: user space has half)
  *   ptscope_arch_user_top()        the end of user space (TASK_SIZE_MAX)
  *   ptscope_arch_pgdir_shift(), ptscope_arch_ptrs_per_pgd(),
  *   ptscope_arch_ptrs_per_p4d()    PGDIR_SHIFT, PTRS_PER_PGD and
@@ -83,5 +101,15 @@ u64 ptscope_arch_table_flags(u64 val);
 u64 ptscope_arch_table_pfn(u64 val);
 u64 ptscope_arch_huge_pfn_mask(u64 val, int level);
 u64 ptscope_arch_swp_offset_mask(void);
+u64 ptscope_arch_leaf_bits(u64 val, int level);
+u64 ptscope_arch_table_bits(u64 val);
+u8 ptscope_arch_memtype(u64 val);
+#define PTSCOPE_ARCH_STR_LEN	48
+struct ptscope_entry;
+void ptscope_arch_bits_str(const struct ptscope_entry *e, char *buf);
+const char *ptscope_arch_legend(void);
+const char *ptscope_arch_columns(void);
+const char *ptscope_arch_name(void);
+const char *ptscope_arch_roots(void);
 
 #endif /* _PTSCOPE_ARCH_H */

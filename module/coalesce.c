@@ -2,8 +2,13 @@
 /*
  * coalesce.c: the ptdump-style range coalescer (walk.h), after the
  * kernel's note_page() in mm/ptdump.c: leaves of the same level, state,
- * flags and VMA that follow each other merge into one range, which is
- * emitted when something changes or at the flush.
+ * flags, architecture bits and VMA that follow each other merge into one
+ * range, which is emitted when something changes or at the flush.  The
+ * memory type follows from the architecture bits (AttrIndx).  On arm64
+ * the contiguous hint is one of those bits, so a range of hinted entries
+ * never takes in an unhinted one: where the kernel maps whole 64 KiB
+ * blocks with the hint (contpte), ranges start and end on their
+ * 16-entry boundaries, unless a change inside one splits it.
  *
  * It keeps no locks of its own.  ptscope_coalesce_add() runs wherever a
  * leaf() visitor runs (mmap lock held, may sleep);
@@ -41,7 +46,7 @@ static bool ptscope_coalesce_mergeable(const struct ptscope_coalescer *c,
 	return !c->per_page && r->end == leaf->start &&
 	       r->vma_start == vma_start && r->e.level == leaf->e.level &&
 	       r->e.state == leaf->e.state && r->e.flags == leaf->e.flags &&
-	       r->e.swap_type == leaf->e.swap_type;
+	       r->e.arch == leaf->e.arch && r->e.swap_type == leaf->e.swap_type;
 }
 
 int ptscope_coalesce_flush(struct ptscope_coalescer *c)

@@ -96,6 +96,16 @@ static void ptscope_entry_init(u64 raw, int level, struct ptscope_entry *e)
 	e->level = level;
 }
 
+/* A mapped leaf's own architecture bits and memory type, if it has them. */
+static void ptscope_decode_arch(u64 val, struct ptscope_entry *e)
+{
+	if (!PTSCOPE_ARCH_HAS_BITS)
+		return;
+	e->arch = ptscope_arch_leaf_bits(val, e->level);
+	if (e->arch)
+		e->memtype = ptscope_arch_memtype(val);
+}
+
 void ptscope_decode_none(int level, struct ptscope_entry *e)
 {
 	ptscope_entry_init(0, level, e);
@@ -113,6 +123,7 @@ void ptscope_decode_table(u64 val, int level, bool show_pfn,
 		return;
 	}
 	e->state = PTSCOPE_STATE_PRESENT;
+	e->arch = ptscope_arch_table_bits(val);
 	e->pfn = ptscope_arch_table_pfn(val);
 	if (!show_pfn) {
 		e->pfn = 0;
@@ -135,6 +146,7 @@ void ptscope_decode_pte(pte_t pte, bool show_pfn, struct ptscope_entry *e)
 	}
 
 	e->flags = ptscope_pte_mapped_flags(pte, &e->state);
+	ptscope_decode_arch(val, e);
 	e->pfn = pte_pfn(pte);
 
 	if (!show_pfn) {
@@ -161,6 +173,7 @@ void ptscope_decode_pmd(pmd_t pmd, bool show_pfn, struct ptscope_entry *e)
 	e->state = ptscope_mapped_state(val);
 	e->flags = ptscope_arch_leaf_hw_flags(val, PTSCOPE_LEVEL_PMD) |
 		   PTSCOPE_F(HUGE);
+	ptscope_decode_arch(val, e);
 	if (pmd_write(pmd))
 		e->flags |= PTSCOPE_F(WRITE);
 	if (pmd_young(pmd))
@@ -201,6 +214,7 @@ void ptscope_decode_pud(pud_t pud, bool show_pfn, struct ptscope_entry *e)
 	e->state = ptscope_mapped_state(val);
 	e->flags = ptscope_arch_leaf_hw_flags(val, PTSCOPE_LEVEL_PUD) |
 		   PTSCOPE_F(HUGE);
+	ptscope_decode_arch(val, e);
 	if (pud_write(pud))
 		e->flags |= PTSCOPE_F(WRITE);
 	if (pud_young(pud))
@@ -244,6 +258,26 @@ static const char * const ptscope_level_names[] = {
 	[PTSCOPE_LEVEL_P4D]	= "p4d",
 	[PTSCOPE_LEVEL_PGD]	= "pgd",
 };
+
+static const char * const ptscope_memtype_names[] = {
+	[PTSCOPE_MT_UNKNOWN]		= "unknown",
+	[PTSCOPE_MT_NORMAL_WB]		= "normal-wb",
+	[PTSCOPE_MT_NORMAL_NC]		= "normal-nc",
+	[PTSCOPE_MT_NORMAL_WT]		= "normal-wt",
+	[PTSCOPE_MT_NORMAL_TAGGED]	= "normal-tagged",
+	[PTSCOPE_MT_DEVICE_NGNRNE]	= "device-nGnRnE",
+	[PTSCOPE_MT_DEVICE_NGNRE]	= "device-nGnRE",
+	[PTSCOPE_MT_DEVICE_NGRE]	= "device-nGRE",
+	[PTSCOPE_MT_DEVICE_GRE]		= "device-GRE",
+	[PTSCOPE_MT_OTHER]		= "other",
+};
+
+const char *ptscope_memtype_name(unsigned int memtype)
+{
+	if (memtype < ARRAY_SIZE(ptscope_memtype_names))
+		return ptscope_memtype_names[memtype];
+	return "?";
+}
 
 const char *ptscope_state_name(unsigned int state)
 {

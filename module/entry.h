@@ -19,9 +19,11 @@ struct ptscope_entry {
 	u64 flags;		/* PTSCOPE_F_* */
 	u64 pfn;		/* frame (present, protnone, pfn swap entries) */
 	u64 swap_offset;	/* swap offset (swap state only) */
+	u64 arch;		/* PTSCOPE_RANGE_ARCH bits; 0: none */
 	u32 swap_type;		/* swap type (swap state only) */
 	u8 level;		/* enum ptscope_level */
 	u8 state;		/* enum ptscope_state */
+	u8 memtype;		/* enum ptscope_memtype (valid leaves) */
 };
 
 /*
@@ -92,6 +94,7 @@ void ptscope_decode_none(int level, struct ptscope_entry *e);
 /* Short lower-case names for text output; never NULL. */
 const char *ptscope_state_name(unsigned int state);
 const char *ptscope_level_name(unsigned int level);
+const char *ptscope_memtype_name(unsigned int memtype);
 
 /*
  * Flag letters for text output, one column per flag, '-' when clear.

@@ -63,11 +63,18 @@ static const struct nla_policy ptscope_vtop_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_ADDR] = { .type = NLA_U64 },
 };
 
+/*
+ * The request flags this module takes: packed records cannot carry the
+ * architecture's own bits, so they are not offered where there are some.
+ */
+#define PTSCOPE_NL_REQ_FLAGS						\
+	(PTSCOPE_RF_ALL & ~(PTSCOPE_ARCH_HAS_BITS ? PTSCOPE_RF(PACKED) : 0))
+
 static const struct nla_policy ptscope_dump_policy[PTSCOPE_A_MAX + 1] = {
 	[PTSCOPE_A_PID] = NLA_POLICY_MIN(NLA_U32, 1),
 	[PTSCOPE_A_START] = { .type = NLA_U64 },
 	[PTSCOPE_A_END] = { .type = NLA_U64 },
-	[PTSCOPE_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_RF_ALL),
+	[PTSCOPE_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, PTSCOPE_NL_REQ_FLAGS),
 };
 
 /* ---- request helpers ------------------------------------------------------ */
@@ -171,7 +178,10 @@ static int ptscope_put_info(struct sk_buff *msg, bool show_pfn)
 		goto err_cancel;
 	if (show_pfn && nla_put_flag(msg, PTSCOPE_INFO_SHOW_PFN))
 		goto err_cancel;
-	if (nla_put_u32(msg, PTSCOPE_INFO_REQ_FLAGS, PTSCOPE_RF_ALL))
+	if (nla_put_u32(msg, PTSCOPE_INFO_REQ_FLAGS, PTSCOPE_NL_REQ_FLAGS) ||
+	    nla_put_string(msg, PTSCOPE_INFO_ARCH, ptscope_arch_name()) ||
+	    nla_put_u32(msg, PTSCOPE_INFO_VA_BITS, ptscope_arch_va_bits()) ||
+	    nla_put_string(msg, PTSCOPE_INFO_ROOTS, ptscope_arch_roots()))
 		goto err_cancel;
 	nla_nest_end(msg, nest);
 	return 0;
@@ -323,6 +333,13 @@ static int ptscope_put_entry(struct sk_buff *msg, const struct ptscope_entry *e)
 			    PTSCOPE_RANGE_PAD) ||
 	    ptscope_put_u64(msg, PTSCOPE_RANGE_RAW, e->raw, PTSCOPE_RANGE_PAD) ||
 	    ptscope_put_u64(msg, PTSCOPE_RANGE_PFN, e->pfn, PTSCOPE_RANGE_PAD))
+		return -EMSGSIZE;
+	/* Valid entries' own bits, where the architecture has them. */
+	if (e->arch &&
+	    (ptscope_put_u64(msg, PTSCOPE_RANGE_ARCH, e->arch,
+			     PTSCOPE_RANGE_PAD) ||
+	     (e->memtype &&
+	      nla_put_u8(msg, PTSCOPE_RANGE_MEMTYPE, e->memtype))))
 		return -EMSGSIZE;
 	if (e->state != PTSCOPE_STATE_SWAP)
 		return 0;

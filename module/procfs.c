@@ -200,22 +200,22 @@ static int ptscope_print_row(struct ptscope_pfile *pf, unsigned long start,
 			     u64 count)
 {
 	char flags[PTSCOPE_FLAG_STR_LEN];
+	char arch[PTSCOPE_ARCH_STR_LEN];
 	char swap[40] = "-";
+	char tail[48] = "";
 
 	ptscope_flags_str(e->flags, flags);
+	ptscope_arch_bits_str(e, arch);
 	if (e->state == PTSCOPE_STATE_SWAP)
 		snprintf(swap, sizeof(swap), "%u:%llx", e->swap_type,
 			 e->swap_offset);
-	if (!count)
-		return ptscope_pf_printf(pf, "%016lx %016lx %-5s %-9s %s %013llx %016llx %s\n",
-					 start, end,
-					 ptscope_level_name(e->level),
-					 ptscope_state_name(e->state), flags,
-					 e->pfn, e->raw, swap);
-	return ptscope_pf_printf(pf, "%016lx %016lx %-5s %-9s %s %013llx %016llx %s n=%llu %luK\n",
+	if (count)
+		snprintf(tail, sizeof(tail), " n=%llu %luK", count,
+			 (end - start) >> 10);
+	return ptscope_pf_printf(pf, "%016lx %016lx %-5s %-9s %s %013llx %016llx %s%s%s\n",
 				 start, end, ptscope_level_name(e->level),
 				 ptscope_state_name(e->state), flags, e->pfn,
-				 e->raw, swap, count, (end - start) >> 10);
+				 e->raw, swap, tail, arch);
 }
 
 /* ---- pages and ranges ------------------------------------------------ */
@@ -443,6 +443,7 @@ static const char * const ptscope_vtop_stop_names[] = {
 static int ptscope_fill_vtop(struct ptscope_pfile *pf, struct mm_struct *mm)
 {
 	char flags[PTSCOPE_FLAG_STR_LEN];
+	char arch[PTSCOPE_ARCH_STR_LEN];
 	struct ptscope_vtop *v;
 	unsigned int i;
 	int ret;
@@ -458,15 +459,19 @@ static int ptscope_fill_vtop(struct ptscope_pfile *pf, struct mm_struct *mm)
 		ptscope_pf_printf(pf, " vma %016lx-%016lx", v->vm_start,
 				  v->vm_end);
 	ptscope_pf_printf(pf, "\n");
-	ptscope_pf_printf(pf, "# level index entry_phys       raw              state     flags\n");
+	/* The flags column is 24 letters wide where more columns follow. */
+	ptscope_pf_printf(pf, "# level index entry_phys       raw              state     %s%s\n",
+			  ptscope_arch_columns()[0] ? "flags                   " :
+			  "flags", ptscope_arch_columns());
 	for (i = 0; i < v->nr; i++) {
 		const struct ptscope_vtop_level *l = &v->lvl[i];
 
 		ptscope_flags_str(l->e.flags, flags);
-		ptscope_pf_printf(pf, "%-7s %5u %016llx %016llx %-9s %s\n",
+		ptscope_arch_bits_str(&l->e, arch);
+		ptscope_pf_printf(pf, "%-7s %5u %016llx %016llx %-9s %s%s\n",
 				  ptscope_level_name(l->level), l->index,
 				  l->entry_phys, l->e.raw,
-				  ptscope_state_name(l->e.state), flags);
+				  ptscope_state_name(l->e.state), flags, arch);
 	}
 	ptscope_pf_printf(pf, "stop: %s at %s", ptscope_vtop_stop_names[v->stop],
 			  ptscope_level_name(v->stop_level));
@@ -488,9 +493,13 @@ static void ptscope_pf_header(struct ptscope_pfile *pf)
 	if (pf->kind == PTSCOPE_PK_VMAS)
 		return;
 	ptscope_pf_printf(pf, "# flags: %s\n", ptscope_flags_legend);
-	ptscope_pf_printf(pf, "# %-14s %-16s %-5s %-9s %-24s %-13s %-16s %s%s\n",
+	if (ptscope_arch_legend()[0])
+		ptscope_pf_printf(pf, "# %s: %s\n", ptscope_arch_name(),
+				  ptscope_arch_legend());
+	ptscope_pf_printf(pf, "# %-14s %-16s %-5s %-9s %-24s %-13s %-16s %s%s%s\n",
 			  "start", "end", "level", "state", "flags", "pfn", "raw",
-			  "swap", pf->kind == PTSCOPE_PK_RANGES ? " count size" : "");
+			  "swap", pf->kind == PTSCOPE_PK_RANGES ? " count size" : "",
+			  ptscope_arch_columns());
 }
 
 static int ptscope_refill_walk(struct ptscope_pfile *pf, struct mm_struct *mm)

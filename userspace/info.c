@@ -32,6 +32,9 @@ static const enum mnl_attr_data_type info_policy[PTSCOPE_INFO_MAX + 1] = {
 	[PTSCOPE_INFO_PTRS_PER_PGD] = MNL_TYPE_U32,
 	[PTSCOPE_INFO_TASK_SIZE] = MNL_TYPE_U64,
 	[PTSCOPE_INFO_SHOW_PFN] = MNL_TYPE_FLAG,
+	[PTSCOPE_INFO_ARCH] = MNL_TYPE_NUL_STRING,
+	[PTSCOPE_INFO_VA_BITS] = MNL_TYPE_U32,
+	[PTSCOPE_INFO_ROOTS] = MNL_TYPE_NUL_STRING,
 };
 
 /* Top level first, the order a walk descends in. */
@@ -100,8 +103,13 @@ static void show_info(struct out *o, const struct nlattr **tb)
 	show_str(o, "kernel_release", "kernel release",
 		 tb[PTSCOPE_INFO_KERNEL] ?
 		 mnl_attr_get_str(tb[PTSCOPE_INFO_KERNEL]) : NULL);
+	show_str(o, "arch", "architecture",
+		 tb[PTSCOPE_INFO_ARCH] ?
+		 mnl_attr_get_str(tb[PTSCOPE_INFO_ARCH]) : NULL);
 	show_u32_attr(o, tb[PTSCOPE_INFO_LEVELS], "paging_levels",
 		      "paging levels");
+	show_u32_attr(o, tb[PTSCOPE_INFO_VA_BITS], "va_bits",
+		      "virtual address bits");
 	if (page_shift && mnl_attr_get_u32(page_shift) < 64)
 		show_size(o, "page_size", "page size",
 			  1ULL << mnl_attr_get_u32(page_shift));
@@ -112,6 +120,9 @@ static void show_info(struct out *o, const struct nlattr **tb)
 			  mnl_attr_get_u64(tb[PTSCOPE_INFO_TASK_SIZE]));
 	else
 		show_null(o, "task_size", "user space top");
+	show_str(o, "table_roots", "table roots",
+		 tb[PTSCOPE_INFO_ROOTS] ?
+		 mnl_attr_get_str(tb[PTSCOPE_INFO_ROOTS]) : NULL);
 	show_bool(o, "pfn_visible", "PFNs visible",
 		  tb[PTSCOPE_INFO_SHOW_PFN]);
 
@@ -169,7 +180,11 @@ const struct ptscope_command cmd_info = {
 	.summary = "show the module version and this kernel's paging geometry",
 	.help = "Prints the module and kernel versions, the number of paging levels (4 or 5),\n"
 		"each level's shift and entry count, where user space ends, and whether\n"
-		"you may see physical frame numbers (PFNs need CAP_SYS_ADMIN).\n",
+		"you may see physical frame numbers (PFNs need CAP_SYS_ADMIN).  The\n"
+		"architecture, the virtual-address bits the MMU translates and the registers\n"
+		"it starts each walk from (x86: CR3, one root for user and kernel; arm64:\n"
+		"TTBR0_EL1 for user space, TTBR1_EL1 for the kernel) are read from the\n"
+		"running kernel.\n",
 	.flags = CMD_F_NETLINK,
 	.run = info_run,
 };

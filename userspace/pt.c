@@ -174,6 +174,100 @@ void show_entry_flags(struct out *o, uint64_t flags)
 	show_text(o, "flags", "flags", letters);
 }
 
+#if defined(__aarch64__)
+/* One letter per PTSCOPE_ARM64B_* bit, in its order, as the module's. */
+static const struct {
+	const char *key;
+	char letter;
+} arm64_bits[PT_ARCH_LETTERS_LEN - 1] = {
+	[PTSCOPE_ARM64B_VALID] = { "valid", 'v' },
+	[PTSCOPE_ARM64B_TABLE] = { "table", 't' },
+	[PTSCOPE_ARM64B_AP_EL0] = { "ap_el0", 'e' },
+	[PTSCOPE_ARM64B_AP_RDONLY] = { "ap_rdonly", 'r' },
+	[PTSCOPE_ARM64B_UXN] = { "uxn", 'U' },
+	[PTSCOPE_ARM64B_PXN] = { "pxn", 'P' },
+	[PTSCOPE_ARM64B_AF] = { "af", 'A' },
+	[PTSCOPE_ARM64B_NG] = { "ng", 'n' },
+	[PTSCOPE_ARM64B_CONT] = { "contiguous", 'C' },
+	[PTSCOPE_ARM64B_DBM] = { "dbm", 'D' },
+	[PTSCOPE_ARM64B_GP] = { "gp", 'g' },
+	[PTSCOPE_ARM64B_SW_DIRTY] = { "sw_dirty", 'd' },
+	[PTSCOPE_ARM64B_SH_IN_TCR] = { "lpa2", 'L' },
+};
+
+static const char *const memtype_names[__PTSCOPE_MT_CNT] = {
+	[PTSCOPE_MT_UNKNOWN] = "unknown",
+	[PTSCOPE_MT_NORMAL_WB] = "normal-wb",
+	[PTSCOPE_MT_NORMAL_NC] = "normal-nc",
+	[PTSCOPE_MT_NORMAL_WT] = "normal-wt",
+	[PTSCOPE_MT_NORMAL_TAGGED] = "normal-tagged",
+	[PTSCOPE_MT_DEVICE_NGNRNE] = "device-nGnRnE",
+	[PTSCOPE_MT_DEVICE_NGNRE] = "device-nGnRE",
+	[PTSCOPE_MT_DEVICE_NGRE] = "device-nGRE",
+	[PTSCOPE_MT_DEVICE_GRE] = "device-GRE",
+	[PTSCOPE_MT_OTHER] = "other",
+};
+
+static const char *const sh_names[4] = { "non", "reserved", "outer", "inner" };
+
+const char pt_arch_legend[] =
+	"arm64: v=valid t=table/page (clear: block) e=EL0 access (AP[1])\n"
+	"       r=read-only (AP[2]) U=UXN P=PXN A=access flag n=not global\n"
+	"       C=contiguous hint D=DBM (writable; dirty once r clears)\n"
+	"       g=guarded (BTI) d=software dirty L=LPA2 (SH in TCR_EL1)\n";
+
+void show_arch_bits(struct out *o, const struct pt_range *r)
+{
+	char letters[PT_ARCH_LETTERS_LEN];
+	unsigned int sh;
+	size_t i;
+
+	if (!r->has_arch) {
+		show_null(o, "arm64", NULL);
+		show_null(o, "shareability", NULL);
+		show_null(o, "memtype", NULL);
+		return;
+	}
+	out_obj_open(o, "arm64", NULL);
+	for (i = 0; i < ARRAY_LEN(arm64_bits); i++)
+		show_bool(o, arm64_bits[i].key, NULL, r->arch & (1ULL << i));
+	show_u64(o, "attrindx", NULL,
+		 (r->arch & PTSCOPE_ARM64_ATTRINDX_MASK) >>
+		 PTSCOPE_ARM64_ATTRINDX_SHIFT);
+	out_obj_close(o);
+	for (i = 0; i < ARRAY_LEN(arm64_bits); i++)
+		letters[i] = r->arch & (1ULL << i) ? arm64_bits[i].letter : '-';
+	letters[i] = '\0';
+	show_text(o, "arm64", NULL, letters);
+	sh = (r->arch & PTSCOPE_ARM64_SH_MASK) >> PTSCOPE_ARM64_SH_SHIFT;
+	if (!(r->arch & PTSCOPE_ARM64(VALID)) ||
+	    (r->arch & PTSCOPE_ARM64(TABLE) && r->level != PTSCOPE_LEVEL_PTE)) {
+		/* Table entries carry no shareability of their own. */
+		show_null(o, "shareability", NULL);
+	} else if (r->arch & PTSCOPE_ARM64(SH_IN_TCR)) {
+		show_str(o, "shareability", NULL, "tcr");
+	} else if (o->json) {
+		show_str(o, "shareability", NULL, sh_names[sh]);
+	} else {
+		show_text(o, "shareability", NULL,
+			  sh == 3 ? "ish" : sh == 2 ? "osh" : sh ? "res" : "non");
+	}
+	if (!r->memtype)
+		show_null(o, "memtype", NULL);
+	else
+		show_str(o, "memtype", NULL, r->memtype < __PTSCOPE_MT_CNT ?
+			 memtype_names[r->memtype] : "unknown");
+}
+#else
+const char pt_arch_legend[] = "";
+
+void show_arch_bits(struct out *o, const struct pt_range *r)
+{
+	(void)o;
+	(void)r;
+}
+#endif
+
 void show_pages(struct out *o, const char *key, const char *label,
 		uint64_t pages)
 {
@@ -336,6 +430,8 @@ static const enum mnl_attr_data_type range_policy[PTSCOPE_RANGE_MAX + 1] = {
 	[PTSCOPE_RANGE_COUNT] = MNL_TYPE_U64,
 	[PTSCOPE_RANGE_INDEX] = MNL_TYPE_U32,
 	[PTSCOPE_RANGE_ENTRY_PHYS] = MNL_TYPE_U64,
+	[PTSCOPE_RANGE_ARCH] = MNL_TYPE_U64,
+	[PTSCOPE_RANGE_MEMTYPE] = MNL_TYPE_U8,
 };
 
 int pt_parse_range(const struct nlattr *nest, struct pt_range *r)
@@ -364,6 +460,10 @@ int pt_parse_range(const struct nlattr *nest, struct pt_range *r)
 	if (tb[PTSCOPE_RANGE_INDEX])
 		r->index = mnl_attr_get_u32(tb[PTSCOPE_RANGE_INDEX]);
 	r->entry_phys = get_u64(tb[PTSCOPE_RANGE_ENTRY_PHYS]);
+	r->has_arch = tb[PTSCOPE_RANGE_ARCH] != NULL;
+	r->arch = get_u64(tb[PTSCOPE_RANGE_ARCH]);
+	if (tb[PTSCOPE_RANGE_MEMTYPE])
+		r->memtype = mnl_attr_get_u8(tb[PTSCOPE_RANGE_MEMTYPE]);
 	return 0;
 }
 

@@ -56,6 +56,29 @@ extern const char pt_flag_legend[];
  * the "flags" column.
  */
 void show_entry_flags(struct out *o, uint64_t flags);
+
+/*
+ * The architecture's own bits (PTSCOPE_RANGE_ARCH, _MEMTYPE): on arm64
+ * three more columns for an entry's table, hidden unless -o names them
+ * (the defaults fit 80 columns), and in JSON the "arm64" object and
+ * "memtype" (null where the entry has none).  x86 has none: nothing is
+ * printed and the tables have no such columns.
+ */
+#if defined(__aarch64__)
+#define PT_ARCH_LETTERS_LEN	14	/* letters + NUL */
+#define PT_ARCH_COLUMNS							\
+	{ "arm64", "ARM64", PT_ARCH_LETTERS_LEN - 1, true, OUT_COL_HIDE,	\
+	  "arm64 descriptor bits (legend with the flags)" },		\
+	{ "shareability", "SH", 3, true, OUT_COL_HIDE,			\
+	  "shareability: non, osh, ish, or tcr (LPA2)" },		\
+	{ "memtype", "MEMTYPE", 13, true, OUT_COL_HIDE,			\
+	  "memory type (AttrIndx through MAIR_EL1)" },
+#else
+#define PT_ARCH_COLUMNS
+#endif
+extern const char pt_arch_legend[];	/* "" where there are no bits */
+struct pt_range;
+void show_arch_bits(struct out *o, const struct pt_range *r);
 /* A count of base pages: a number in JSON, a human size in text. */
 void show_pages(struct out *o, const char *key, const char *label,
 		uint64_t pages);
@@ -86,8 +109,11 @@ struct pt_range {
 	uint64_t start, end, count, flags, pfn, raw, swap_offset;
 	uint64_t entry_phys;
 	uint32_t swap_type, index;
+	uint64_t arch;		/* PTSCOPE_RANGE_ARCH, if has_arch */
 	uint8_t level, state;
+	uint8_t memtype;	/* PTSCOPE_RANGE_MEMTYPE; 0 if absent */
 	bool has_swap;
+	bool has_arch;
 };
 
 struct pt_summary {

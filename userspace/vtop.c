@@ -58,6 +58,7 @@ static const struct out_col level_cols[] = {
 	{ "state", "STATE", 9, true, 0, "table, present, swap, none..." },
 	{ "flags", "FLAGS", PT_FLAG_LETTERS_LEN - 1, true, 0, "entry flags (legend below)" },
 	{ "pfn", "NEXT", 0, true, 0, "frame of the next table or of the page, hex" },
+	PT_ARCH_COLUMNS
 };
 
 struct vtop_result {
@@ -222,6 +223,7 @@ static void show_level(struct out *o, const struct pt_range *l, bool leaf,
 			show_null(o, "offset", NULL);
 		out_obj_close(o);
 	}
+	show_arch_bits(o, l);
 	out_row_close(o);
 }
 
@@ -287,7 +289,7 @@ static void show_vtop(struct out *o, pid_t pid, const struct pt_info *info,
 	vtop_explain(v, show_pfn, buf, sizeof(buf));
 	show_str(o, "result", "result", buf);
 	if (v->nr)
-		out_legend(o, "\n%s\n", pt_flag_legend);
+		out_legend(o, "\n%s\n%s", pt_flag_legend, pt_arch_legend);
 	out_obj_close(o);
 }
 

@@ -119,6 +119,7 @@ static const struct out_col walk_cols[] = {
 	{ "pfn", "PFN", 9, false, 0, "first page frame, hex (needs CAP_SYS_ADMIN)" },
 	{ "swap", "SWAP", 12, true, OUT_COL_HIDE, "swap type:offset, offset hex" },
 	{ "raw", "RAW", 16, true, OUT_COL_HIDE, "the raw entry, hex" },
+	PT_ARCH_COLUMNS
 };
 
 struct walk_state {
@@ -179,6 +180,7 @@ static void walk_show_range(struct out *o, const struct pt_range *r, bool show_p
 		show_hex(o, "raw", NULL, r->raw);
 	else
 		show_null(o, "raw", NULL);
+	show_arch_bits(o, r);
 }
 
 /*
@@ -201,7 +203,7 @@ static void walk_start(struct walk_state *w)
 		fprintf(o->f, "pid %d, %u-level paging, PFNs %s\n",
 			(int)w->args->pid, info->levels,
 			info->show_pfn ? "visible" : "hidden (need CAP_SYS_ADMIN)");
-	out_legend(o, "%s\n", pt_flag_legend);
+	out_legend(o, "%s\n%s", pt_flag_legend, pt_arch_legend);
 	out_blank(o);
 	/* Per-page rows can be millions: print them as they come. */
 	if (w->args->pages)

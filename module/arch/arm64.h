@@ -9,8 +9,9 @@
  * without PTE_VALID); USER is AP[1] (PTE_USER), GLOBAL is !nG in a valid
  * entry, NX is UXN.  Write, dirty, accessed, special and uffd-wp come from
  * the kernel's accessors in entry.c: pte_write() is DBM (bit 51) and
- * pte_dirty() is the software dirty bit or DBM without AP[2].  There is
- * no memory-type flag (the UAPI's PWT/PCD/PAT are x86's): left empty.
+ * pte_dirty() is the software dirty bit or DBM without AP[2].  The UAPI's
+ * PWT/PCD/PAT are x86's and stay clear: the memory type, and Arm's own
+ * bits, are PTSCOPE_RANGE_MEMTYPE and _ARCH (arch/arm64.c).
  *
  * With LPA2 (FEAT_LPA2, 52-bit VA: five levels), bits 8-9 of an entry
  * hold address bits 50-51; without it they are the shareability field.
@@ -23,6 +24,9 @@
 #include <asm/processor.h>
 
 #include "uapi/ptscope.h"
+
+/* PTSCOPE_RANGE_ARCH and _MEMTYPE: arch/arm64.c. */
+#define PTSCOPE_ARCH_HAS_BITS	1
 
 /*
  * A pte's frame, and the address of the table an upper entry points at:
@@ -42,7 +46,7 @@ static inline bool ptscope_arch_val_mapped(u64 val)
 	return pte_present(__pte(val));
 }
 
-/* AttrIndx/MAIR is not decoded yet: no memory-type flags. */
+/* x86's PAT flags: none on arm64 (ptscope_arch_memtype() instead). */
 static inline u64 ptscope_arch_memtype_flags(u64 val, int level)
 {
 	return 0;

@@ -14,6 +14,7 @@
 
 #include "uapi/ptscope.h"
 #include "arch.h"
+#include "entry.h"
 
 u64 ptscope_arch_table_flags(u64 val)
 {
@@ -49,4 +50,47 @@ u64 ptscope_arch_huge_pfn_mask(u64 val, int level)
 u64 ptscope_arch_swp_offset_mask(void)
 {
 	return GENMASK_ULL(63 - SWP_TYPE_BITS, SWP_OFFSET_FIRST_BIT);
+}
+
+/* x86 has no bits beyond PTSCOPE_F_* (PTSCOPE_ARCH_HAS_BITS is 0). */
+u64 ptscope_arch_leaf_bits(u64 val, int level)
+{
+	return 0;
+}
+
+u64 ptscope_arch_table_bits(u64 val)
+{
+	return 0;
+}
+
+/* PWT, PCD and PAT say it, as the PAT index. */
+u8 ptscope_arch_memtype(u64 val)
+{
+	return PTSCOPE_MT_UNKNOWN;
+}
+
+/* procfs rows have no architecture columns on x86. */
+void ptscope_arch_bits_str(const struct ptscope_entry *e, char *buf)
+{
+	buf[0] = '\0';
+}
+
+const char *ptscope_arch_legend(void)
+{
+	return "";
+}
+
+const char *ptscope_arch_columns(void)
+{
+	return "";
+}
+
+const char *ptscope_arch_name(void)
+{
+	return "x86_64";
+}
+
+const char *ptscope_arch_roots(void)
+{
+	return "CR3: one root, the kernel's half shared by every pgd";
 }

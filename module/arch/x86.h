@@ -20,6 +20,9 @@
 
 #include "uapi/ptscope.h"
 
+/* The UAPI's PTSCOPE_F_* say all x86 has: no PTSCOPE_RANGE_ARCH. */
+#define PTSCOPE_ARCH_HAS_BITS	0
+
 /* A pte's frame, and the address of the table an upper entry points at. */
 #define PTSCOPE_ARCH_PFN_MASK	((u64)PTE_PFN_MASK)
 

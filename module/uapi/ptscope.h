@@ -83,7 +83,12 @@ enum ptscope_flag_bits {
 enum ptscope_req_flag_bits {
 	PTSCOPE_RFB_PER_PAGE,		/* one row per leaf, no coalescing */
 	PTSCOPE_RFB_HOLES,		/* also report empty ranges */
-	PTSCOPE_RFB_PACKED,		/* per-page PTSCOPE_A_PAGES records */
+	/*
+	 * Per-page PTSCOPE_A_PAGES records.  Their records have no room for
+	 * PTSCOPE_RANGE_ARCH and _MEMTYPE: where those exist (arm64),
+	 * PTSCOPE_INFO_REQ_FLAGS leaves this out and requests are refused.
+	 */
+	PTSCOPE_RFB_PACKED,
 
 	__PTSCOPE_RFB_CNT
 };
@@ -170,6 +175,20 @@ enum ptscope_info_attr {
 	PTSCOPE_INFO_TASK_SIZE,		/* u64: top of the user address space */
 	PTSCOPE_INFO_SHOW_PFN,		/* flag: the caller may see PFNs */
 	PTSCOPE_INFO_REQ_FLAGS,		/* u32: the PTSCOPE_RF_* accepted */
+	PTSCOPE_INFO_ARCH,		/* string: "x86_64" or "arm64" */
+	/*
+	 * u32: bits of a virtual address the MMU translates: 48 or 57 on x86
+	 * (user space is the lower half), 48 or 52 on arm64 (TTBR0_EL1
+	 * gives user space the whole range)
+	 */
+	PTSCOPE_INFO_VA_BITS,
+	/*
+	 * string: where the MMU finds the tables: x86's one CR3 (the
+	 * kernel's half shared by every pgd), arm64's TTBR0_EL1 for user
+	 * space and TTBR1_EL1 for the kernel (a process's tables hold no
+	 * kernel entries at all).
+	 */
+	PTSCOPE_INFO_ROOTS,
 
 	__PTSCOPE_INFO_CNT,
 	PTSCOPE_INFO_MAX = __PTSCOPE_INFO_CNT - 1
@@ -279,9 +298,106 @@ enum ptscope_range_attr {
 	PTSCOPE_RANGE_COUNT,		/* u64: leaves in the run */
 	PTSCOPE_RANGE_INDEX,		/* u32: vtop: index in its table */
 	PTSCOPE_RANGE_ENTRY_PHYS,	/* u64: vtop: entry's physical address */
+	/*
+	 * u64: the architecture's own descriptor bits, decoded (arm64:
+	 * PTSCOPE_ARM64_*); absent where the architecture has none beyond
+	 * PTSCOPE_F_* (x86).
+	 */
+	PTSCOPE_RANGE_ARCH,
+	/*
+	 * u8: enum ptscope_memtype, the leaf's memory type as the MMU reads
+	 * it (arm64: AttrIndx through MAIR_EL1); absent on x86, where the
+	 * PWT, PCD and PAT flags give the PAT index.
+	 */
+	PTSCOPE_RANGE_MEMTYPE,
 
 	__PTSCOPE_RANGE_CNT,
 	PTSCOPE_RANGE_MAX = __PTSCOPE_RANGE_CNT - 1
+};
+
+/*
+ * PTSCOPE_RANGE_ARCH on arm64: the descriptor's bits by their Arm names
+ * (Arm ARM D8.3, 4K granule).  Leaves (page and block descriptors):
+ *
+ *   VALID       bit 0: the MMU uses the entry (PTSCOPE_F_PRESENT)
+ *   TABLE       bit 1: page (pte level) or table (upper levels); clear
+ *               in a valid upper entry: a block (a huge leaf)
+ *   AP_EL0      AP[1]: EL0 (user) may access (PTSCOPE_F_USER)
+ *   AP_RDONLY   AP[2]: read-only at every EL.  The kernel keeps a
+ *               writable page that is still clean read-only with DBM set:
+ *               the MMU clears AP[2] on the first write (FEAT_HAFDBS), so
+ *               on Arm "dirty" is DBM with AP[2] clear, or the kernel's
+ *               software dirty bit (PTSCOPE_F_DIRTY says either)
+ *   UXN, PXN    no execution at EL0, at EL1 (PTSCOPE_F_NX is UXN)
+ *   AF          access flag, set by the MMU on first access
+ *               (PTSCOPE_F_ACCESSED)
+ *   NG          not global: the TLB entry is tagged with the ASID
+ *   CONT        contiguous hint: one of 16 aligned entries (64 KiB at
+ *               the pte level, 32 MiB at the pmd level) that map
+ *               contiguous frames with the same attributes, which the
+ *               TLB may cache as one entry
+ *   DBM         dirty bit modifier: the page is writable (PTSCOPE_F_WRITE)
+ *   GP          guarded page: BTI is enforced for code fetched from it
+ *   SW_DIRTY    the kernel's software dirty bit (PTE_DIRTY)
+ *   SH_IN_TCR   LPA2 (52-bit addresses): bits 8-9 hold address bits
+ *               50-51, and shareability comes from TCR_EL1, not the entry
+ *   SH          with SH_IN_TCR clear: 0 non-, 2 outer, 3 inner shareable
+ *   ATTRINDX    the MAIR_EL1 attribute index (PTSCOPE_RANGE_MEMTYPE
+ *               names the type it selects)
+ *
+ * Table entries (vtop's upper levels) report VALID and TABLE, with the
+ * hierarchical limits on everything below: UXN is UXNTable, PXN
+ * PXNTable, AP_RDONLY APTable[1], and AP_EL0 is clear when APTable[0]
+ * takes EL0 access away.  Non-present entries report no bits.  The
+ * kernel's other software bits come as PTSCOPE_F_*: SPECIAL, DEVMAP
+ * (before 7.2), UFFD_WP, and PROT_NONE (the state PROTNONE: valid clear,
+ * nG set as PTE_PRESENT_INVALID).  arm64 has no soft-dirty bit.
+ */
+enum ptscope_arm64_bits {
+	PTSCOPE_ARM64B_VALID,
+	PTSCOPE_ARM64B_TABLE,
+	PTSCOPE_ARM64B_AP_EL0,
+	PTSCOPE_ARM64B_AP_RDONLY,
+	PTSCOPE_ARM64B_UXN,
+	PTSCOPE_ARM64B_PXN,
+	PTSCOPE_ARM64B_AF,
+	PTSCOPE_ARM64B_NG,
+	PTSCOPE_ARM64B_CONT,
+	PTSCOPE_ARM64B_DBM,
+	PTSCOPE_ARM64B_GP,
+	PTSCOPE_ARM64B_SW_DIRTY,
+	PTSCOPE_ARM64B_SH_IN_TCR,
+
+	__PTSCOPE_ARM64B_CNT
+};
+
+#define PTSCOPE_ARM64(name)		(1ULL << PTSCOPE_ARM64B_##name)
+#define PTSCOPE_ARM64_SH_SHIFT		16
+#define PTSCOPE_ARM64_SH_MASK		(3ULL << PTSCOPE_ARM64_SH_SHIFT)
+#define PTSCOPE_ARM64_ATTRINDX_SHIFT	20
+#define PTSCOPE_ARM64_ATTRINDX_MASK	(7ULL << PTSCOPE_ARM64_ATTRINDX_SHIFT)
+
+/*
+ * PTSCOPE_RANGE_MEMTYPE: the memory type a leaf's attribute selects, by
+ * the MAIR_EL1 attribute byte it names (Arm ARM D19, MAIR_EL1): Normal
+ * write-back (0xff, or any inner and outer write-back), Normal
+ * non-cacheable (0x44), write-through, MTE-tagged Normal (0xf0), and the
+ * four Device types (0x00, 0x04, 0x08, 0x0c).  OTHER: a byte none of
+ * these names (mixed inner and outer policies).
+ */
+enum ptscope_memtype {
+	PTSCOPE_MT_UNKNOWN,
+	PTSCOPE_MT_NORMAL_WB,
+	PTSCOPE_MT_NORMAL_NC,
+	PTSCOPE_MT_NORMAL_WT,
+	PTSCOPE_MT_NORMAL_TAGGED,
+	PTSCOPE_MT_DEVICE_NGNRNE,
+	PTSCOPE_MT_DEVICE_NGNRE,
+	PTSCOPE_MT_DEVICE_NGRE,
+	PTSCOPE_MT_DEVICE_GRE,
+	PTSCOPE_MT_OTHER,
+
+	__PTSCOPE_MT_CNT
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -171,6 +172,7 @@ int pt_read_smaps(pid_t pid, struct pt_vma **out)
 		if (cur && !strncmp(line, "VmFlags:", 8)) {
 			cur->vm_softdirty = strstr(line, " sd") != NULL;
 			cur->vm_pfnmap = strstr(line, " pf") != NULL;
+			cur->vm_bti = strstr(line, " bt") != NULL;
 			continue;
 		}
 		if (!cur || sscanf(line, "%63[^:]: %lu kB", key, &val) != 2)
@@ -267,6 +269,20 @@ bool pt_module_loaded(void)
 	return found;
 }
 
+unsigned int pt_paging_levels(void)
+{
+	void *hint = (void *)(UINT64_C(1) << 50);
+	void *p = mmap(hint, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+		       -1, 0);
+	unsigned int levels;
+
+	if (p == MAP_FAILED)
+		return 0;
+	levels = (uintptr_t)p >= (UINT64_C(1) << 48) ? 5 : 4;
+	munmap(p, 4096);
+	return levels;
+}
+
 char *pt_proc_query(const char *file, const char *sel)
 {
 	size_t len = 0, cap = 1 << 16;
@@ -355,18 +371,29 @@ int pt_read_rows(const char *file, pid_t pid, unsigned long start,
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char state[16], swap[48];
+		const char *tail;
 		struct pt_row r;
+		int end = 0;
 
 		if (line[0] == '#')
 			continue;
 		memset(&r, 0, sizeof(r));
-		if (sscanf(line, "%lx %lx %7s %15s %31s %" SCNx64 " %" SCNx64 " %47s",
+		if (sscanf(line, "%lx %lx %7s %15s %31s %" SCNx64 " %" SCNx64 " %47s%n",
 			   &r.start, &r.end, r.level, state, r.flags, &r.pfn,
-			   &r.raw, swap) != 8) {
+			   &r.raw, swap, &end) != 8) {
 			free(buf);
 			free(rows);
 			return -EPROTO;
 		}
+		/* After the ranges' " n=COUNT SIZEK", arm64's columns. */
+		tail = line + end;
+		if (!strncmp(tail, " n=", 3)) {
+			tail = strchr(tail + 1, ' ');
+			tail = tail ? strchr(tail + 1, ' ') : NULL;
+			if (!tail)
+				tail = "";
+		}
+		snprintf(r.arch, sizeof(r.arch), "%s", tail);
 		r.state = pt_parse_state(state);
 		if (strcmp(swap, "-")) {
 			r.has_swap = true;

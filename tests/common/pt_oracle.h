@@ -56,6 +56,7 @@ struct pt_vma {
 	unsigned long shared_dirty;
 	bool vm_softdirty;		/* VmFlags has "sd" */
 	bool vm_pfnmap;			/* VmFlags has "pf": pagemap is blind */
+	bool vm_bti;			/* VmFlags has "bt": arm64 BTI guarded */
 };
 
 /* Parses /proc/PID/smaps; *out is malloc()ed.  Returns the count or -errno. */
@@ -75,6 +76,13 @@ long pt_status_kb(pid_t pid, const char *field);
 /* Whether ptscope.ko is in /proc/modules. */
 bool pt_module_loaded(void);
 
+/*
+ * The paging levels the kernel runs, 4 or 5, found as a user sees them:
+ * an mmap() hinted at 2^50 lands above 2^48 only with 5 levels (x86's LA57,
+ * arm64's 52-bit VA with LPA2).  0 if the probe mapping fails.
+ */
+unsigned int pt_paging_levels(void);
+
 /* ---- ptscope procfs ---- */
 enum pt_state {
 	PT_NONE, PT_PRESENT, PT_PROTNONE, PT_SWAP, PT_MIGRATION, PT_DEVICE,
@@ -90,6 +98,8 @@ struct pt_row {
 	bool has_swap;
 	unsigned int swap_type;
 	uint64_t swap_offset;
+	/* arm64: the trailing "LETTERS SH MEMTYPE" columns; "" on x86. */
+	char arch[48];
 };
 
 /* Flag letters by column (see the module's legend). */

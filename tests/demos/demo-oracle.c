@@ -8,6 +8,9 @@
  *                                    "ADDR present|swap|none PFN TYPE OFFSET"
  *                                    (PFN, TYPE and OFFSET in hex, 0 if n/a)
  *   demo-oracle count PID ADDR N     "present=P swap=S none=E"
+ *   demo-oracle levels               4 or 5: the levels the kernel runs,
+ *                                    from where an mmap() hinted at 2^50
+ *                                    lands (pt_paging_levels())
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,8 +25,12 @@ int main(int argc, char **argv)
 	pid_t pid;
 	int err;
 
+	if (argc == 2 && !strcmp(argv[1], "levels")) {
+		printf("%u\n", pt_paging_levels());
+		return 0;
+	}
 	if (argc < 4 || (strcmp(argv[1], "pages") && strcmp(argv[1], "count"))) {
-		fprintf(stderr, "usage: demo-oracle pages|count PID ADDR [N]\n");
+		fprintf(stderr, "usage: demo-oracle pages|count PID ADDR [N] | levels\n");
 		return 2;
 	}
 	pid = atoi(argv[2]);

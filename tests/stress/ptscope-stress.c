@@ -843,7 +843,7 @@ static int info_cb(const struct nlmsghdr *nh, void *arg)
 	return 0;
 }
 
-static uint32_t expected_levels;	/* from /proc/cpuinfo and the cmdline */
+static uint32_t expected_levels;	/* pt_paging_levels(): an mmap probe */
 
 static void op_nl_info(struct walker *w)
 {
@@ -1545,34 +1545,6 @@ static void restore_pid_max(void)
 			saved_pid_max);
 }
 
-/* 5 with LA57 in use: la57 in cpuinfo and no "no5lvl" on the cmdline. */
-static uint32_t paging_levels(void)
-{
-	char *cpu = NULL, *cmd = NULL;
-	uint32_t levels = 4;
-	size_t len = 0;
-	FILE *f;
-
-	f = fopen("/proc/cpuinfo", "r");
-	if (f) {
-		if (getdelim(&cpu, &len, '\0', f) < 0 && cpu)
-			cpu[0] = '\0';
-		fclose(f);
-	}
-	len = 0;
-	f = fopen("/proc/cmdline", "r");
-	if (f) {
-		if (getdelim(&cmd, &len, '\0', f) < 0 && cmd)
-			cmd[0] = '\0';
-		fclose(f);
-	}
-	if (cpu && strstr(cpu, " la57") && !(cmd && strstr(cmd, "no5lvl")))
-		levels = 5;
-	free(cpu);
-	free(cmd);
-	return levels;
-}
-
 /* Statistics off and the watch list empty, as the run found them. */
 static void stats_cleanup(struct walker *w)
 {
@@ -1638,7 +1610,7 @@ int main(int argc, char **argv)
 		pt_nl_close(&ctl.nl);
 		return pt_summary();
 	}
-	expected_levels = paging_levels();
+	expected_levels = pt_paging_levels();
 	{
 		int err = pt_stats_cmd("off\n");
 

@@ -1,7 +1,9 @@
 #!/bin/sh
 # test-basic.sh - the module loads, answers the tool, and unloads cleanly.
-# Oracles: /proc/modules, uname, /proc/cpuinfo's la57 flag and the known
-# x86-64 user address-space tops for 4- and 5-level paging.
+# Oracles: /proc/modules, uname, va-probe (an mmap hinted at 2^50 lands
+# above 2^48 only with 5 levels) and the architectures' known geometry:
+# x86-64's user tops 2^47 - 4K and 2^56 - 4K with 48- and 57-bit
+# addresses, arm64's 2^48 and 2^52 (TASK_SIZE_64 is 1 << vabits_actual).
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1"; }
 check() { # name expected actual
@@ -22,15 +24,22 @@ info=$(ptscope --json info)
 check "ptscope info exits 0" 0 $?
 check "kernel release matches uname -r" "$(uname -r)" "$(json_field kernel_release "$info")"
 
-if grep -qw la57 /proc/cpuinfo; then
-	levels=5
-	top=0xfffffffffff000
-else
-	levels=4
-	top=0x7ffffffff000
-fi
-check "paging levels match /proc/cpuinfo ($levels)" $levels "$(json_field paging_levels "$info")"
+levels=$(va-probe | sed -n 's/^levels \([45]\) .*/\1/p')
+case $(uname -m)-$levels in
+x86_64-5) arch=x86_64 top=0xfffffffffff000 va=57 root=CR3 ;;
+x86_64-4) arch=x86_64 top=0x7ffffffff000 va=48 root=CR3 ;;
+aarch64-5) arch=arm64 top=0x10000000000000 va=52 root=TTBR0_EL1 ;;
+aarch64-4) arch=arm64 top=0x1000000000000 va=48 root=TTBR0_EL1 ;;
+*) arch=? top=? va=? root=? ;;
+esac
+check "paging levels match the mmap probe ($levels)" "$levels" "$(json_field paging_levels "$info")"
 check "user address-space top for $levels-level paging" $top "$(json_field task_size "$info")"
+check "architecture ($(uname -m))" "$arch" "$(json_field arch "$info")"
+check "virtual address bits for $levels-level paging" "$va" "$(json_field va_bits "$info")"
+case $(json_field table_roots "$info") in
+"$root"*) pass "table roots begin with $root" ;;
+*) fail "table roots begin with $root: '$(json_field table_roots "$info")'" ;;
+esac
 check "page size" 4096 "$(json_field page_size "$info")"
 check "root sees PFNs" true "$(json_field pfn_visible "$info")"
 

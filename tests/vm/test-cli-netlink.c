@@ -150,11 +150,17 @@ static size_t b_flags_u64(struct req *r)
 	return put_u64(r, off, PTSCOPE_A_FLAGS, PTSCOPE_RF(PER_PAGE));
 }
 
+/* Every flag the module offers: arm64's has no packed records. */
 static size_t b_flags_ok(struct req *r)
 {
 	size_t off = put_u32(r, 0, PTSCOPE_A_PID, target);
 
+#ifdef __aarch64__
+	return put_u32(r, off, PTSCOPE_A_FLAGS,
+		       PTSCOPE_RF_ALL & ~PTSCOPE_RF(PACKED));
+#else
 	return put_u32(r, off, PTSCOPE_A_FLAGS, PTSCOPE_RF_ALL);
+#endif
 }
 
 static size_t b_end_before_start(struct req *r)

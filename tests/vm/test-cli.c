@@ -1533,11 +1533,21 @@ static void check_text(pid_t pid)
 	}
 }
 
-/* ---- memory: a per-page walk of a 4 GiB process ---- */
+/*
+ * ---- memory: a per-page walk of a 4 GiB process ----
+ *
+ * 1 GiB on arm64, where each page is its own netlink attribute (no packed
+ * records) and its own JSON line with the Arm bits, under a TCG about
+ * three times slower than x86's: 262,144 lines still show the stream.
+ */
 
 static void check_memory(void)
 {
+#if defined(__aarch64__)
+	const unsigned long len = 1UL << 30;
+#else
 	const unsigned long len = 4UL << 30;
+#endif
 	struct cli_result r;
 	struct timespec t0, t1;
 	int fds[2];
@@ -1567,7 +1577,8 @@ static void check_memory(void)
 	}
 	close(fds[1]);
 	if (read(fds[0], &c, 1) != 1) {
-		pt_fail("memory/%s: the 4 GiB process did not start", who);
+		pt_fail("memory/%s: the %lu GiB process did not start", who,
+			len >> 30);
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1579,10 +1590,10 @@ static void check_memory(void)
 	 * program before exec, which is why this runs first, while this
 	 * program is small: it is then an upper bound on the tool's peak.
 	 */
-	EXPECT(!r.status && r.out_lines > 1048576 && r.maxrss_kb > 0 &&
+	EXPECT(!r.status && r.out_lines > len / PG && r.maxrss_kb > 0 &&
 	       r.maxrss_kb < 16384,
-	       "memory/per-page-4g: %lu JSON lines (%zu MB) streamed in %.1f s; peak RSS at most %ld kB (< 16 MiB; VmHWM seen %ld kB)",
-	       r.out_lines, r.out_len >> 20,
+	       "memory/per-page-%lug: %lu JSON lines (%zu MB) streamed in %.1f s; peak RSS at most %ld kB (< 16 MiB; VmHWM seen %ld kB)",
+	       len >> 30, r.out_lines, r.out_len >> 20,
 	       (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9,
 	       r.maxrss_kb, r.hwm_kb);
 	cli_free(&r);
@@ -1669,25 +1680,10 @@ static void run_user_pass(int argc, char **argv)
 	waitpid(u.root_target, NULL, 0);
 }
 
-static unsigned int paging_levels(void)
-{
-	char line[4096];
-	unsigned int l = 4;
-	FILE *f = fopen("/proc/cpuinfo", "r");
-
-	if (!f)
-		return 4;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "flags", 5) && strstr(line, " la57"))
-			l = 5;
-	fclose(f);
-	return l;
-}
-
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	levels = paging_levels();
+	levels = pt_paging_levels();
 	if (geteuid()) {
 		who = "user";
 		run_all(argc, argv, 1);

@@ -32,6 +32,14 @@
  *	table to the handler for that reason).  Otherwise 4K pfns are
  *	inserted.  pmd_inserts counts the pmd leaves inserted.  Built up to
  *	6.16 only (testaid_compat.h).
+ *
+ *  memtype=1
+ *	Creates /dev/ptscope_testaid_mt, whose mmap() maps one zeroed page
+ *	of its own (MAP_SHARED, one page) with remap_pfn_range() in the
+ *	memory type the page offset selects: 0 pgprot_noncached() (arm64:
+ *	Device-nGnRnE), 1 pgprot_writecombine() (arm64: Normal-NC), 2 the
+ *	VMA's own (Normal write-back).  memattr is MAIR_EL1 on arm64, read
+ *	at load as the test's oracle (0 elsewhere).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -74,6 +82,14 @@ MODULE_PARM_DESC(pfnmap, "create /dev/ptscope_testaid, a huge PFNMAP mapper");
 static unsigned long pfnmap_pfn;
 module_param(pfnmap_pfn, ulong, 0644);
 MODULE_PARM_DESC(pfnmap_pfn, "the first of the 512 frames the device maps");
+
+static bool memtype;
+module_param(memtype, bool, 0444);
+MODULE_PARM_DESC(memtype, "create /dev/ptscope_testaid_mt, a memory-type mapper");
+
+static unsigned long memattr;
+module_param(memattr, ulong, 0444);
+MODULE_PARM_DESC(memattr, "MAIR_EL1 (arm64), read at load");
 
 static int pmd_inserts;
 module_param(pmd_inserts, int, 0444);
@@ -244,6 +260,79 @@ static void ptscope_testaid_pfnmap_exit(void)
 }
 #endif
 
+/* ---- memtype=1 ---------------------------------------------------------- */
+
+static struct page *ptscope_testaid_mt_page;
+
+static unsigned long ptscope_testaid_read_memattr(void)
+{
+#if defined(CONFIG_ARM64)
+	return read_sysreg(mair_el1);
+#else
+	return 0;
+#endif
+}
+
+static int ptscope_testaid_mt_mmap(struct file *file,
+				   struct vm_area_struct *vma)
+{
+	pgprot_t prot = vma->vm_page_prot;
+
+	if (!(vma->vm_flags & VM_MAYSHARE) || vma_pages(vma) != 1)
+		return -EINVAL;
+	switch (vma->vm_pgoff) {
+	case 0:
+		prot = pgprot_noncached(prot);
+		break;
+	case 1:
+		prot = pgprot_writecombine(prot);
+		break;
+	case 2:
+		break;
+	default:
+		return -EINVAL;
+	}
+	return remap_pfn_range(vma, vma->vm_start,
+			       page_to_pfn(ptscope_testaid_mt_page), PAGE_SIZE,
+			       prot);
+}
+
+static const struct file_operations ptscope_testaid_mt_fops = {
+	.owner = THIS_MODULE,
+	.mmap = ptscope_testaid_mt_mmap,
+};
+
+static struct miscdevice ptscope_testaid_mt_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "ptscope_testaid_mt",
+	.fops = &ptscope_testaid_mt_fops,
+};
+
+static int ptscope_testaid_mt_init(void)
+{
+	int err;
+
+	memattr = ptscope_testaid_read_memattr();
+	if (!memtype)
+		return 0;
+	ptscope_testaid_mt_page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!ptscope_testaid_mt_page)
+		return -ENOMEM;
+	err = misc_register(&ptscope_testaid_mt_misc);
+	if (err)
+		__free_page(ptscope_testaid_mt_page);
+	return err;
+}
+
+/* Unloading waits for every mapping to go: the VMAs hold the file. */
+static void ptscope_testaid_mt_exit(void)
+{
+	if (!memtype)
+		return;
+	misc_deregister(&ptscope_testaid_mt_misc);
+	__free_page(ptscope_testaid_mt_page);
+}
+
 static const struct genl_small_ops ptscope_dummy_ops[] = {
 };
 
@@ -270,8 +359,13 @@ static int __init ptscope_testaid_init(void)
 	err = ptscope_testaid_pfnmap_init();
 	if (err)
 		goto err_pfnmap;
+	err = ptscope_testaid_mt_init();
+	if (err)
+		goto err_mt;
 	return 0;
 
+err_mt:
+	ptscope_testaid_pfnmap_exit();
 err_pfnmap:
 	ptscope_testaid_kprobe_exit();
 err_kprobe:
@@ -282,6 +376,7 @@ err_kprobe:
 
 static void __exit ptscope_testaid_exit(void)
 {
+	ptscope_testaid_mt_exit();
 	ptscope_testaid_pfnmap_exit();
 	ptscope_testaid_kprobe_exit();
 	if (genl)
